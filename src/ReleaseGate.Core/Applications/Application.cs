@@ -1,0 +1,45 @@
+namespace ReleaseGate.Core.Applications;
+
+/// <summary>A deployable service and everything the gate needs to test and release it.</summary>
+public sealed class Application
+{
+    public int Id { get; init; }
+    /// <summary>Lower-case slug used in the API and URLs, e.g. <c>orders-api</c>.</summary>
+    public required string Slug { get; set; }
+    public string DisplayName { get; set; } = "";
+    /// <summary>e.g. <c>127.0.0.1:5001/orders-api</c>: registry host and repository, no tag.</summary>
+    public required string StagingRepository { get; set; }
+    public required string ProductionRepository { get; set; }
+    public required string SwarmService { get; set; }
+    public TestEnvironmentSpec TestEnvironment { get; set; } = new();
+    public int RequiredApprovals { get; set; } = 1;
+    public List<string> TeamEmails { get; set; } = [];
+    public List<string> QaEmails { get; set; } = [];
+    public RolloutPolicy Rollout { get; set; } = new();
+    /// <summary>Declared in the applications file; the file wins over edits in the portal.</summary>
+    public bool ManagedByFile { get; set; }
+}
+
+public sealed class TestEnvironmentSpec
+{
+    public string ContainerName { get; set; } = "";
+    public int PublishedPort { get; set; }
+    public int ContainerPort { get; set; } = 8080;
+    public Dictionary<string, string> EnvironmentVariables { get; set; } = [];
+    public string HealthPath { get; set; } = "/health";
+    public int HealthTimeoutSeconds { get; set; } = 60;
+}
+
+public enum RolloutFailureAction { Rollback, Pause, Continue }
+
+public enum RolloutOrder { StopFirst, StartFirst }
+
+/// <summary>How Swarm replaces tasks during a rolling update.</summary>
+public sealed class RolloutPolicy
+{
+    public int Parallelism { get; set; } = 1;
+    public int DelaySeconds { get; set; } = 5;
+    public int MonitorSeconds { get; set; } = 15;
+    public RolloutFailureAction FailureAction { get; set; } = RolloutFailureAction.Rollback;
+    public RolloutOrder Order { get; set; } = RolloutOrder.StopFirst;
+}

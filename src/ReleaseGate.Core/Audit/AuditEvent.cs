@@ -1,0 +1,47 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ReleaseGate.Core.Audit;
+
+public enum ActorKind { User, Integration, System }
+
+/// <summary>
+/// Append-only record of who did what. Each row carries the hash of the one before it,
+/// so a row removed or edited afterwards breaks the chain where it happened.
+/// </summary>
+public sealed class AuditEvent
+{
+    public long Id { get; init; }
+    /// <summary>Assigned on save, one more than the last row's: the order the chain is read in.</summary>
+    public long Sequence { get; private set; }
+    public DateTimeOffset At { get; init; }
+    public ActorKind ActorKind { get; init; }
+    public required string Actor { get; init; }
+    public required string Action { get; init; }
+    public required string Subject { get; init; }
+    public string Details { get; init; } = "";
+    public string PreviousHash { get; set; } = "";
+    public string Hash { get; set; } = "";
+
+    internal void Seal(long sequence, string previousHash)
+    {
+        Sequence = sequence;
+        PreviousHash = previousHash;
+        Hash = ComputeHash();
+    }
+
+    public string ComputeHash()
+    {
+        var text = string.Join('\n', PreviousHash, Sequence, At.UtcTicks, ActorKind, Actor, Action, Subject, Details);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public static AuditEvent BySystem(DateTimeOffset at, string action, string subject, string details = "") =>
+        new() { At = at, ActorKind = ActorKind.System, Actor = "system", Action = action, Subject = subject, Details = details };
+
+    public static AuditEvent ByUser(DateTimeOffset at, string user, string action, string subject, string details = "") =>
+        new() { At = at, ActorKind = ActorKind.User, Actor = user, Action = action, Subject = subject, Details = details };
+
+    public static AuditEvent ByIntegration(DateTimeOffset at, string keyId, string action, string subject, string details = "") =>
+        new() { At = at, ActorKind = ActorKind.Integration, Actor = keyId, Action = action, Subject = subject, Details = details };
+}

@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Releases;
+using ReleaseGate.Core.SignOffs;
+
+namespace ReleaseGate.Core.Board;
+
+public sealed record ProductionState(string Version, string Digest, DateTimeOffset Since);
+
+public sealed record CandidateSummary(
+    Guid Id, string Version, string Digest, string Commit, CandidatePhase Phase,
+    int Approvals, string? TestUrl, DateTimeOffset RegisteredAt, string SubmittedBy);
+
+public sealed record BoardRow(
+    int ApplicationId, string Slug, string DisplayName, int RequiredApprovals,
+    ProductionState? Production, CandidateSummary? Candidate);
+
+/// <summary>One row per application: what production runs and the candidate now in play.</summary>
+public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs)
+{
+    public async Task<IReadOnlyList<BoardRow>> RunAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var apps = await db.Applications.AsNoTracking().OrderBy(a => a.Slug)
+            .Select(a => new { a.Id, a.Slug, a.DisplayName, a.RequiredApprovals }).ToListAsync(ct);
+
+        // The newest successful release per application: what production runs now.
+        var production = await db.Releases.AsNoTracking()
+            .Where(r => r.Outcome == ReleaseOutcome.Succeeded)
+            .GroupBy(r => r.ApplicationId)
+            .Select(g => g.OrderByDescending(r => r.StartedAt).Select(r => new { r.ApplicationId, r.Version, r.Digest, Since = r.FinishedAt ?? r.StartedAt }).First())
+            .ToDictionaryAsync(r => r.ApplicationId, ct);
+
+        // The newest candidate still in play (not replaced, not already in production).
+        var candidates = await db.Candidates.AsNoTracking()
+            .Where(c => c.Phase != CandidatePhase.Superseded && c.Phase != CandidatePhase.Released)
+            .GroupBy(c => c.ApplicationId)
+            .Select(g => g.OrderByDescending(c => c.RegisteredAt).Select(c => new
+            {
+                c.ApplicationId,
+                Summary = new CandidateSummary(c.Id, c.Version, c.Digest, c.Commit, c.Phase,
+                    c.SignOffs.Count(s => s.Decision == SignOffDecision.Approve && s.WithdrawnAt == null && s.Digest == c.Digest),
+                    c.TestUrl, c.RegisteredAt, c.SubmittedBy),
+            }).First())
+            .ToDictionaryAsync(c => c.ApplicationId, c => c.Summary, ct);
+
+        return apps.Select(a => new BoardRow(a.Id, a.Slug, a.DisplayName, a.RequiredApprovals,
+                production.TryGetValue(a.Id, out var p) ? new ProductionState(p.Version, p.Digest, p.Since) : null,
+                candidates.GetValueOrDefault(a.Id)))
+            .ToList();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using ReleaseGate.Core.Applications;
+using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Integrations;
+using ReleaseGate.Core.Mail;
+using ReleaseGate.Core.Releases;
+using ReleaseGate.Core.Schedule;
+using ReleaseGate.Core.SignOffs;
+using ReleaseGate.Core.Users;
+
+namespace ReleaseGate.Core.Data;
+
+/// <summary>The portal's whole state: the DbContext is the unit of work, no repositories on top.</summary>
+public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDbContext<PortalUser>(options)
+{
+    // One writer at a time extends the audit chain, so two saves never link to the same previous row.
+    private static readonly SemaphoreSlim AuditChain = new(1, 1);
+
+    public DbSet<Application> Applications => Set<Application>();
+    public DbSet<Candidate> Candidates => Set<Candidate>();
+    public DbSet<CandidateEvent> CandidateEvents => Set<CandidateEvent>();
+    public DbSet<SignOff> SignOffs => Set<SignOff>();
+    public DbSet<ReleaseWindow> ReleaseWindows => Set<ReleaseWindow>();
+    public DbSet<Freeze> Freezes => Set<Freeze>();
+    public DbSet<Release> Releases => Set<Release>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<Integration> Integrations => Set<Integration>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
+    {
+        // SQLite cannot compare or order DateTimeOffset: store UTC ticks, which order correctly everywhere.
+        conventions.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        conventions.Properties<CandidatePhase>().HaveConversion<string>().HaveMaxLength(32);
+        conventions.Properties<SignOffDecision>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<ReleaseKind>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<ReleaseOutcome>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<ActorKind>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<RolloutFailureAction>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<RolloutOrder>().HaveConversion<string>().HaveMaxLength(16);
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        base.OnModelCreating(model);
+
+        model.Entity<Application>(e =>
+        {
+            e.HasIndex(a => a.Slug).IsUnique();
+            e.OwnsOne(a => a.TestEnvironment, t =>
+                t.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>()));
+            e.OwnsOne(a => a.Rollout);
+        });
+
+        model.Entity<Candidate>(e =>
+        {
+            e.HasOne(c => c.Application).WithMany().HasForeignKey(c => c.ApplicationId);
+            e.Property(c => c.Changes).HasConversion(Json<List<CommitChange>>());
+            e.Property(c => c.ConcurrencyToken).IsConcurrencyToken();
+            e.HasMany(c => c.Events).WithOne().HasForeignKey(x => x.CandidateId);
+            e.HasMany(c => c.SignOffs).WithOne().HasForeignKey(x => x.CandidateId);
+            e.HasIndex(c => new { c.ApplicationId, c.RegisteredAt });
+            e.HasIndex(c => new { c.ApplicationId, c.Phase });
+            e.HasIndex(c => c.Version);
+            e.HasIndex(c => c.Commit);
+        });
+        model.Entity<CandidateEvent>().HasIndex(x => new { x.CandidateId, x.At });
+        model.Entity<SignOff>().HasIndex(x => new { x.CandidateId, x.User });
+
+        model.Entity<Release>(e =>
+        {
+            e.HasIndex(r => new { r.ApplicationId, r.StartedAt });
+            e.HasOne<Application>().WithMany().HasForeignKey(r => r.ApplicationId);
+        });
+
+        model.Entity<AuditEvent>(e =>
+        {
+            e.HasIndex(a => a.Sequence).IsUnique();
+            e.HasIndex(a => a.At);
+        });
+
+        model.Entity<OutboxMessage>().HasIndex(m => new { m.SentAt, m.NextAttemptAt });
+        model.Entity<Integration>().HasIndex(i => i.KeyId).IsUnique();
+        model.Entity<IdempotencyRecord>().HasKey(r => new { r.KeyId, r.Key });
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken ct = default)
+    {
+        var audit = ChangeTracker.Entries<AuditEvent>()
+            .Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (audit.Count == 0)
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+
+        await AuditChain.WaitAsync(ct);
+        try
+        {
+            var last = await AuditEvents.OrderByDescending(a => a.Sequence)
+                .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
+            var (sequence, hash) = (last?.Sequence ?? 0, last?.Hash ?? "");
+            foreach (var row in audit)
+            {
+                row.Seal(++sequence, hash);
+                hash = row.Hash;
+            }
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+        }
+        finally
+        {
+            AuditChain.Release();
+        }
+    }
+
+    private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() => new(
+        v => JsonSerializer.Serialize(v, JsonOptions),
+        s => JsonSerializer.Deserialize<T>(s, JsonOptions) ?? new T());
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private sealed class UtcTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}

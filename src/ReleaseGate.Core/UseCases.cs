@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseGate.Core.Applications;
+using ReleaseGate.Core.Board;
+
+namespace ReleaseGate.Core;
+
+/// <summary>Every use case, registered once; pages, endpoints and jobs ask for the one they need.</summary>
+public static class UseCases
+{
+    public static IServiceCollection AddReleaseGateUseCases(this IServiceCollection services) => services
+        .AddScoped<LoadBoard>()
+        .AddScoped<SyncDeclaredApplications>();
+}

@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+using Quartz;
+using ReleaseGate.Core;
+using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Users;
+using ReleaseGate.Web.Accounts;
+using ReleaseGate.Web.Applications;
+using ReleaseGate.Web.Health;
+using ReleaseGate.Web.Localization;
+using ReleaseGate.Web.Settings;
+
+namespace ReleaseGate.Web;
+
+/// <summary>The portal's wiring, one extension per concern, so Program.cs reads as a checklist.</summary>
+public static class Extensions
+{
+    public static void AddReleaseGateSettings(this IHostApplicationBuilder builder)
+    {
+        var problems = new List<string>();
+        builder.AddSettings<PortalSettings>(problems);
+        builder.AddSettings<DatabaseSettings>(problems);
+        builder.AddSettings<AdminSettings>(problems);
+        builder.AddSettings<SmtpSettings>(problems);
+        if (problems.Count > 0) throw new InvalidSettingsException(problems);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddReleaseGateUseCases();
+    }
+
+    public static void AddReleaseGateDatabase(this IHostApplicationBuilder builder)
+    {
+        var connectionString = SqliteConnectionString(builder);
+        builder.Services.AddDbContextFactory<ReleaseGateDb>(o => o.UseSqlite(connectionString,
+            sqlite => sqlite.MigrationsAssembly("ReleaseGate.Migrations")));
+        // Identity's stores want a scoped context; pages and jobs use the factory.
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ReleaseGateDb>>().CreateDbContext());
+    }
+
+    /// <summary>The SQLite connection string with its folder created, so a fresh clone just runs.</summary>
+    public static string SqliteConnectionString(this IHostApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetSection(DatabaseSettings.Section).Get<DatabaseSettings>() ?? new();
+        var csb = new SqliteConnectionStringBuilder(configured.ConnectionString);
+        if (csb.DataSource is { Length: > 0 } file && file != ":memory:" && !file.StartsWith("file:", StringComparison.Ordinal))
+        {
+            csb.DataSource = Path.GetFullPath(file, builder.Environment.ContentRootPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(csb.DataSource)!);
+        }
+        csb.DefaultTimeout = 30;
+        return csb.ToString();
+    }
+
+    public static void AddPortalAccounts(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.AddAuthorization();
+        builder.Services.AddIdentityCore<PortalUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ReleaseGateDb>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/login";
+            o.LogoutPath = "/account/logout";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "releasegate.auth";
+            o.SlidingExpiration = true;
+        });
+        builder.Services.AddScoped<AdminBootstrap>();
+    }
+
+    public static void AddReleaseGateJobs(this IHostApplicationBuilder builder)
+    {
+        var connectionString = SqliteConnectionString(builder);
+        builder.AddQuartz("ReleaseGate", q =>
+        {
+            q.UsePersistentStore(store =>
+            {
+                store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
+                store.UseSqlite(connectionString);
+                store.UseSystemTextJsonSerializer();
+                store.ProvisionSchema();
+            });
+        });
+        builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+    }
+
+    public static void AddPortalPages(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddLocalization();
+        builder.Services.AddSingleton<UiText>();
+        builder.Services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture(UiText.Cultures[0]).AddSupportedCultures(UiText.Cultures).AddSupportedUICultures(UiText.Cultures);
+            o.ApplyCurrentCultureToResponseHeaders = true;
+        });
+        // Outside Development an unpublished build serves MudBlazor's and Blazor's files only with this.
+        if (builder is WebApplicationBuilder web) web.WebHost.UseStaticWebAssets();
+    }
+
+    /// <summary>Migrations, then the things that need the schema: roles, the first admin, the applications file.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReleaseGateDb>();
+        await db.Database.MigrateAsync();
+        // WAL lets pages read while a job writes.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().RunAsync();
+        await ApplicationsFile.SyncAtStartAsync(scope.ServiceProvider);
+    }
+}

@@ -1,0 +1,39 @@
+using ReleaseGate.Web;
+using ReleaseGate.Web.Accounts;
+using ReleaseGate.Web.Components;
+using ReleaseGate.Web.Health;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// 1. Settings from ReleaseGate__* variables; a missing or wrong one stops the start and is named.
+builder.AddReleaseGateSettings();
+// 2. State: SQLite under ./data unless ReleaseGate__Database__ConnectionString says otherwise.
+builder.AddReleaseGateDatabase();
+// 3. People: local accounts with the roles QA, ReleaseManager and Admin.
+builder.AddPortalAccounts();
+// 4. Durable jobs (deploy, promote, roll out, mail) in the same database, picked up again after a restart.
+builder.AddReleaseGateJobs();
+// 5. Pages: Blazor Server with MudBlazor, in English and Simplified Chinese.
+builder.AddPortalPages();
+builder.Services.AddHealthChecks().AddReleaseGateReadiness();
+
+var app = builder.Build();
+
+// Migrations, roles, the first admin and the applications file, before anything is served.
+await app.PrepareDatabaseAsync();
+
+app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseRequestLocalization();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapHealthEndpoints();
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,33 @@
+using ReleaseGate.Core.Applications;
+
+namespace ReleaseGate.Core.Tests;
+
+public class ApplicationRulesTests
+{
+    [Fact]
+    public void A_complete_application_has_no_problems() =>
+        Assert.Empty(ApplicationRules.Problems(Build.Application()));
+
+    public static TheoryData<string, Action<Application>> Breakages() => new()
+    {
+        { "slug", a => a.Slug = "Orders API" },
+        { "stagingRepository", a => a.StagingRepository = "127.0.0.1:5001/orders:1.0" },
+        { "productionRepository", a => a.ProductionRepository = a.StagingRepository },
+        { "swarmService", a => a.SwarmService = "" },
+        { "requiredApprovals", a => a.RequiredApprovals = 0 },
+        { "qaEmails", a => a.QaEmails = ["not-a-mail"] },
+        { "testEnvironment.publishedPort", a => a.TestEnvironment.PublishedPort = 70000 },
+        { "testEnvironment.healthPath", a => a.TestEnvironment.HealthPath = "health" },
+        { "testEnvironment.healthTimeoutSeconds", a => a.TestEnvironment.HealthTimeoutSeconds = 0 },
+        { "rollout.parallelism", a => a.Rollout.Parallelism = -1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Breakages))]
+    public void Each_wrong_field_is_named(string field, Action<Application> breakIt)
+    {
+        var app = Build.Application();
+        breakIt(app);
+        Assert.Contains(ApplicationRules.Problems(app), p => p.Field == field);
+    }
+}
