@@ -81,7 +81,7 @@ public static class Extensions
     public static void AddReleaseGateJobs(this IHostApplicationBuilder builder)
     {
         var connectionString = SqliteConnectionString(builder);
-        builder.AddQuartz("ReleaseGate", q =>
+        builder.AddQuartz(q =>
         {
             q.UsePersistentStore(store =>
             {

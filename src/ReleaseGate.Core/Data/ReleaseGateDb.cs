@@ -54,14 +54,14 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         {
             e.HasIndex(a => a.Slug).IsUnique();
             e.OwnsOne(a => a.TestEnvironment, t =>
-                t.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>()));
+                t.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>()));
             e.OwnsOne(a => a.Rollout);
         });
 
         model.Entity<Candidate>(e =>
         {
             e.HasOne(c => c.Application).WithMany().HasForeignKey(c => c.ApplicationId);
-            e.Property(c => c.Changes).HasConversion(Json<List<CommitChange>>());
+            e.Property(c => c.Changes).HasConversion(Json<List<CommitChange>>(), JsonComparer<List<CommitChange>>());
             e.Property(c => c.ConcurrencyToken).IsConcurrencyToken();
             e.HasMany(c => c.Events).WithOne().HasForeignKey(x => x.CandidateId);
             e.HasMany(c => c.SignOffs).WithOne().HasForeignKey(x => x.CandidateId);
@@ -122,6 +122,12 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() => new(
         v => JsonSerializer.Serialize(v, JsonOptions),
         s => JsonSerializer.Deserialize<T>(s, JsonOptions) ?? new T());
+
+    // Compared by their JSON, so an edit inside the collection is saved like a replacement.
+    private static ValueComparer<T> JsonComparer<T>() where T : new() => new(
+        (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions),
+        v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(),
+        v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonOptions), JsonOptions) ?? new T());
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Every test of ReleaseGate against real parts. Starts them (scripts/infra.sh up), builds once,
+# runs each test project in turn and ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+bash scripts/infra.sh up || { echo "infra failed to start"; echo "0 passed, 1 failed"; exit 1; }
+set -a
+# shellcheck disable=SC1090
+eval "$(bash scripts/infra.sh env)"
+set +a
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+results="$root/artifacts/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+dotnet tool restore >/dev/null
+if ! dotnet build ReleaseGate.sln -c Release -nologo -v:q -clp:ErrorsOnly; then
+  echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+projects=(tests/ReleaseGate.Core.Tests tests/ReleaseGate.Web.Tests tests/ReleaseGate.E2E)
+status=0
+for project in "${projects[@]}"; do
+  name=$(basename "$project")
+  echo "== $name"
+  log="$results/$name.log"
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$log" 2>&1 || status=1
+  # Show failures in full, and the summary line, without the noise of a passing run.
+  grep -E -A25 '^\s*Failed [A-Za-z]' "$log" | head -n 400
+  grep -E '(Passed|Failed)!|error' "$log" | head -n 20
+  [ -f "$results/$name.trx" ] || { echo "$name: no results (crashed before running)"; status=1; }
+done
+
+# Count from the result files, not from console text.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(get passed))); failed=$((failed + $(get failed))); skipped=$((skipped + $(get notExecuted)))
+done
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

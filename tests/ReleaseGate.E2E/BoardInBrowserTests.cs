@@ -1,0 +1,50 @@
+using Microsoft.Playwright;
+using ReleaseGate.Core.Applications;
+
+namespace ReleaseGate.E2E;
+
+public class BoardInBrowserTests(LivePortal portal) : IClassFixture<LivePortal>
+{
+    [Fact]
+    public async Task A_signed_in_user_sees_the_board_with_the_applications()
+    {
+        await using (var db = portal.CreateDb())
+        {
+            db.Applications.Add(new Application
+            {
+                Slug = "orders-api", DisplayName = "Orders API", StagingRepository = "127.0.0.1:5001/orders-api",
+                ProductionRepository = "127.0.0.1:5002/orders-api", SwarmService = "orders-api",
+                TestEnvironment = new TestEnvironmentSpec { ContainerName = "orders-api-test", PublishedPort = 18080 },
+            });
+            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        }
+
+        var page = await portal.SignedInPageAsync();
+
+        await Assertions.Expect(page.Locator("#board")).ToContainTextAsync("orders-api");
+        await Assertions.Expect(page.Locator("#signed-in-user")).ToHaveTextAsync(LivePortal.AdminEmail);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_wrong_password_keeps_the_user_on_the_sign_in_form()
+    {
+        var context = await portal.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = portal.Address.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/login"));
+        await page.FillAsync("#email", LivePortal.AdminEmail);
+        await page.FillAsync("#password", "wrong-password");
+        await page.ClickAsync("#sign-in");
+        await Assertions.Expect(page.Locator("#login-error")).ToBeVisibleAsync();
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_portal_speaks_chinese_when_the_browser_does()
+    {
+        var page = await portal.SignedInPageAsync(locale: "zh-CN");
+        await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("发布看板");
+        await page.Context.CloseAsync();
+    }
+}

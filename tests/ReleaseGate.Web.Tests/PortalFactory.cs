@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Web.Tests;
+
+/// <summary>The real portal in-process, on its own SQLite file, configured as an operator would: by settings.</summary>
+public class PortalFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@example.com";
+    public const string AdminPassword = "Admin-pass-1";
+
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"rg-web-{Guid.NewGuid():N}.db");
+    public Dictionary<string, string?> Settings { get; } = new();
+
+    public PortalFactory()
+    {
+        Settings["ReleaseGate:Database:ConnectionString"] = $"Data Source={DatabasePath}";
+        Settings["ReleaseGate:Admin:Email"] = AdminEmail;
+        Settings["ReleaseGate:Admin:Password"] = AdminPassword;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    public ReleaseGateDb CreateDb() => Services.GetRequiredService<IDbContextFactory<ReleaseGateDb>>().CreateDbContext();
+
+    public HttpClient CreateBrowserLikeClient() =>
+        CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+            if (File.Exists(file)) File.Delete(file);
+    }
+}

@@ -1,0 +1,55 @@
+using ReleaseGate.Web.Settings;
+
+namespace ReleaseGate.Web.Tests;
+
+public class SettingsTests
+{
+    public static TheoryData<string, string, string> BadVariables() => new()
+    {
+        { "ReleaseGate:Smtp:Port", "abc", "ReleaseGate__Smtp__Port" },
+        { "ReleaseGate:Smtp:Port", "70000", "ReleaseGate__Smtp__Port" },
+        { "ReleaseGate:Smtp:Security", "Sometimes", "ReleaseGate__Smtp__Security" },
+        { "ReleaseGate:Smtp:From", "not a mailbox", "ReleaseGate__Smtp__From" },
+        { "ReleaseGate:Database:Provider", "Oracle", "ReleaseGate__Database__Provider" },
+        { "ReleaseGate:PublicUrl", "not a url", "ReleaseGate__PublicUrl" },
+        { "ReleaseGate:Admin:PasswordFile", "/nonexistent/secret", "ReleaseGate__Admin__PasswordFile" },
+        { "ReleaseGate:Admin:Password", "short", "ReleaseGate__Admin__Password" },
+        { "ReleaseGate:ApplicationsFile", "/nonexistent/apps.yml", "ReleaseGate__ApplicationsFile" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadVariables))]
+    public void A_bad_variable_stops_the_start_and_is_named(string key, string value, string variable)
+    {
+        using var portal = new PortalFactory();
+        portal.Settings[key] = value;
+
+        var error = Assert.Throws<InvalidSettingsException>(() => portal.CreateClient());
+        Assert.Contains(error.Problems, p => p.StartsWith(variable + ":", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_admin_email_without_a_password_is_refused()
+    {
+        using var portal = new PortalFactory();
+        portal.Settings["ReleaseGate:Admin:Password"] = null;
+
+        var error = Assert.Throws<InvalidSettingsException>(() => portal.CreateClient());
+        Assert.Contains(error.Problems, p => p.StartsWith("ReleaseGate__Admin__Password:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_admin_password_can_come_from_a_file()
+    {
+        var file = Path.GetTempFileName();
+        await File.WriteAllTextAsync(file, "From-a-file-1\n", TestContext.Current.CancellationToken);
+        using var portal = new PortalFactory();
+        portal.Settings["ReleaseGate:Admin:Password"] = null;
+        portal.Settings["ReleaseGate:Admin:PasswordFile"] = file;
+
+        var client = portal.CreateBrowserLikeClient();
+        var response = await SignIn.PostAsync(client, PortalFactory.AdminEmail, "From-a-file-1");
+        Assert.Equal("/", SignIn.RedirectTarget(response));
+        File.Delete(file);
+    }
+}
