@@ -1,6 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Board;
+using ReleaseGate.Core.Builds;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Mail;
 
 namespace ReleaseGate.Core;
 
@@ -9,5 +12,9 @@ public static class UseCases
 {
     public static IServiceCollection AddReleaseGateUseCases(this IServiceCollection services) => services
         .AddScoped<LoadBoard>()
-        .AddScoped<SyncDeclaredApplications>();
+        .AddScoped<SyncDeclaredApplications>()
+        .AddScoped<RegisterCandidate>()
+        .AddScoped<GetCandidate>()
+        .AddScoped<ReportBuild>()
+        .AddScoped<SendDueMail>();
 }

@@ -1,4 +1,14 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Mail;
+using ReleaseGate.Web.Adapters.Mail;
+using ReleaseGate.Web.Adapters.Registry;
+using ReleaseGate.Web.Api;
+using ReleaseGate.Web.Integrations;
+using ReleaseGate.Web.Jobs;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -24,6 +34,8 @@ public static class Extensions
         builder.AddSettings<DatabaseSettings>(problems);
         builder.AddSettings<AdminSettings>(problems);
         builder.AddSettings<SmtpSettings>(problems);
+        builder.AddSettings<RegistriesSettings>(problems);
+        builder.AddSettings<JenkinsSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddReleaseGateUseCases();
@@ -76,6 +88,20 @@ public static class Extensions
             o.SlidingExpiration = true;
         });
         builder.Services.AddScoped<AdminBootstrap>();
+        // Keys in the database: cookies and integration secrets survive restarts and work on every replica.
+        builder.Services.AddDataProtection().SetApplicationName("ReleaseGate");
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+            o.XmlRepository = new DatabaseKeyRepository(sp.GetRequiredService<IDbContextFactory<ReleaseGateDb>>())));
+        builder.Services.AddSingleton<IntegrationSecrets>();
+    }
+
+    public static void AddCallbackApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOpenApi();
+        builder.Services.AddSingleton<RegistryClients>();
+        builder.Services.AddSingleton<IImageRegistry>(sp => sp.GetRequiredService<RegistryClients>());
+        builder.Services.AddScoped<SignedRequest>();
+        builder.Services.AddScoped<IdempotentPost>();
     }
 
     public static void AddReleaseGateJobs(this IHostApplicationBuilder builder)
@@ -90,7 +116,12 @@ public static class Extensions
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });
+            var poll = builder.Configuration.GetSection(SmtpSettings.Section).Get<SmtpSettings>()?.PollSeconds ?? 5;
+            q.AddJob<OutboxJob>(j => j.WithIdentity(OutboxJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(OutboxJob.Key).WithIdentity("outbox-sweep", "mail")
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(poll)).RepeatForever().MeasureIntervalFromCompletion()));
         });
+        builder.Services.AddSingleton<IMailTransport, SmtpMailTransport>();
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 
@@ -119,5 +150,7 @@ public static class Extensions
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().RunAsync();
         await ApplicationsFile.SyncAtStartAsync(scope.ServiceProvider);
+        await scope.ServiceProvider.GetRequiredService<IntegrationSecrets>()
+            .EnsureFromSettingsAsync(scope.ServiceProvider.GetRequiredService<IOptions<JenkinsSettings>>().Value, CancellationToken.None);
     }
 }

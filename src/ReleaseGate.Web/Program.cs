@@ -1,5 +1,6 @@
 using ReleaseGate.Web;
 using ReleaseGate.Web.Accounts;
+using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Components;
 using ReleaseGate.Web.Health;
 
@@ -15,6 +16,8 @@ builder.AddPortalAccounts();
 builder.AddReleaseGateJobs();
 // 5. Pages: Blazor Server with MudBlazor, in English and Simplified Chinese.
 builder.AddPortalPages();
+// 6. The Jenkins callback API: signed, replay-safe, idempotent; described at /openapi/v1.json.
+builder.AddCallbackApi();
 builder.Services.AddHealthChecks().AddReleaseGateReadiness();
 
 var app = builder.Build();
@@ -31,6 +34,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthEndpoints();
 app.MapAccountEndpoints();
+app.MapCallbackApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

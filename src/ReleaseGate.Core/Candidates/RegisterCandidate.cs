@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Core.Candidates;
+
+/// <summary>What Jenkins offers: an image of an application in the staging registry, already parsed.</summary>
+public sealed record CandidateRegistration(
+    string Application, string Repository, string Tag, string? Digest, string Commit, string Branch,
+    int BuildNumber, string BuildUrl, string SubmittedBy, IReadOnlyList<CommitChange> Changes);
+
+public enum RefusalKind { UnknownApplication, WrongRepository, ImageNotFound, DigestMismatch }
+
+public abstract record RegistrationOutcome
+{
+    public sealed record Created(Candidate Candidate) : RegistrationOutcome;
+    /// <summary>The same image of the same build is already a candidate: nothing new was made.</summary>
+    public sealed record AlreadyRegistered(Candidate Candidate) : RegistrationOutcome;
+    public sealed record Refused(RefusalKind Kind, string Field, string Reason) : RegistrationOutcome;
+}
+
+/// <summary>Accepts a candidate: its digest is resolved from the staging registry and fixed for good.</summary>
+public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IImageRegistry registry, TimeProvider time)
+{
+    public async Task<RegistrationOutcome> RunAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var app = await db.Applications.SingleOrDefaultAsync(a => a.Slug == request.Application, ct);
+        if (app is null)
+            return new RegistrationOutcome.Refused(RefusalKind.UnknownApplication, "application", $"There is no application '{request.Application}'.");
+        if (!string.Equals(request.Repository, app.StagingRepository, StringComparison.Ordinal))
+            return new RegistrationOutcome.Refused(RefusalKind.WrongRepository, "image",
+                $"The image must come from {app.StagingRepository}, the staging repository of '{app.Slug}', not from {request.Repository}.");
+
+        var served = await registry.ResolveDigestAsync(request.Repository, request.Tag, ct);
+        if (served is null)
+            return new RegistrationOutcome.Refused(RefusalKind.ImageNotFound, "image",
+                $"The staging registry has no image {request.Repository}:{request.Tag}.");
+        if (request.Digest is not null && request.Digest != served)
+            return new RegistrationOutcome.Refused(RefusalKind.DigestMismatch, "digest",
+                $"The staging registry serves {served} for {request.Repository}:{request.Tag}, not {request.Digest}.");
+
+        var existing = await db.Candidates.Include(c => c.Application)
+            .Where(c => c.ApplicationId == app.Id && c.Digest == served && c.Version == request.Tag && c.BuildNumber == request.BuildNumber)
+            .OrderByDescending(c => c.RegisteredAt).FirstOrDefaultAsync(ct);
+        if (existing is not null && !existing.Phase.IsTerminal())
+            return new RegistrationOutcome.AlreadyRegistered(existing);
+
+        var now = time.GetUtcNow();
+        var candidate = new Candidate
+        {
+            ApplicationId = app.Id, Application = app, Version = request.Tag, Digest = served, Commit = request.Commit,
+            Branch = request.Branch, BuildNumber = request.BuildNumber, BuildUrl = request.BuildUrl,
+            SubmittedBy = request.SubmittedBy, Changes = [.. request.Changes], RegisteredAt = now,
+        };
+        candidate.Record(now, CandidatePhase.Registered.ToString(), integrationKeyId,
+            $"Build {request.BuildNumber} registered {request.Repository}:{request.Tag} ({served}).");
+        db.Candidates.Add(candidate);
+
+        // A newer candidate takes the place of older ones that have not reached the gate yet.
+        var older = await db.Candidates
+            .Where(c => c.ApplicationId == app.Id && c.Id != candidate.Id)
+            .Where(c => c.Phase == CandidatePhase.Registered || c.Phase == CandidatePhase.Deploying || c.Phase == CandidatePhase.DeployFailed
+                        || c.Phase == CandidatePhase.AwaitingSignOff || c.Phase == CandidatePhase.Approved)
+            .ToListAsync(ct);
+        foreach (var old in older)
+        {
+            old.MoveTo(CandidatePhase.Superseded, now, "system", $"Superseded by {candidate.Version} (build {candidate.BuildNumber}).");
+            db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.superseded", $"{app.Slug} {old.Version}", $"by {candidate.Id}"));
+        }
+
+        db.AuditEvents.Add(AuditEvent.ByIntegration(now, integrationKeyId, "candidate.registered", $"{app.Slug} {candidate.Version}",
+            JsonSerializer.Serialize(new { candidate.Id, candidate.Digest, request.BuildNumber, request.Commit })));
+        await db.SaveChangesAsync(ct);
+        return new RegistrationOutcome.Created(candidate);
+    }
+}

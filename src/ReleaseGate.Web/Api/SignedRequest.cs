@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using ReleaseGate.Web.Integrations;
+
+namespace ReleaseGate.Web.Api;
+
+/// <summary>
+/// Checks that a call comes from a known integration: HMAC-SHA256 over "&lt;t&gt;.&lt;raw body&gt;" with its
+/// secret, compared in constant time, and a timestamp within five minutes of our clock.
+/// </summary>
+public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time) : IEndpointFilter
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(300);
+    private const string BodyItem = "releasegate.body";
+    private const string KeyItem = "releasegate.key";
+
+    public static ReadOnlyMemory<byte> Body(HttpContext http) => (byte[])http.Items[BodyItem]!;
+    public static string KeyId(HttpContext http) => (string)http.Items[KeyItem]!;
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var keyId = http.Request.Headers["X-ReleaseGate-Key"].ToString();
+        http.Items[ApiProblems.ClaimedKeyItem] = keyId;
+
+        var body = await ReadBodyAsync(http.Request, http.RequestAborted);
+        if (body is null)
+            return await ApiProblems.RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, "payload-too-large",
+                "The body is too large.", $"The body must be at most {MaxBodyBytes} bytes.", "body");
+
+        if (string.IsNullOrEmpty(keyId))
+            return await Unauthorized(http, "The X-ReleaseGate-Key header is missing.", "X-ReleaseGate-Key");
+        if (!TryParse(http.Request.Headers["X-ReleaseGate-Signature"].ToString(), out var timestamp, out var signature))
+            return await Unauthorized(http, "The X-ReleaseGate-Signature header is missing or not of the form t=<unix seconds>,v1=<hex>.", "X-ReleaseGate-Signature");
+        var skew = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(timestamp);
+        if (skew.Duration() > ClockTolerance)
+            return await Unauthorized(http, $"The signature's timestamp is {Math.Abs((long)skew.TotalSeconds)} s {(skew > TimeSpan.Zero ? "old" : "in the future")}; at most {ClockTolerance.TotalSeconds} s is accepted.", "X-ReleaseGate-Signature");
+
+        var secret = await secrets.FindSecretAsync(keyId, http.RequestAborted);
+        if (secret is null)
+            return await Unauthorized(http, $"The key '{keyId}' is unknown or revoked.", "X-ReleaseGate-Key");
+        var signed = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".").Concat(body).ToArray();
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, signed), signature))
+            return await Unauthorized(http, "The signature does not match the body.", "X-ReleaseGate-Signature");
+
+        http.Items[BodyItem] = body;
+        http.Items[KeyItem] = keyId;
+        return await next(context);
+    }
+
+    private static Task<Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult> Unauthorized(HttpContext http, string detail, string field)
+    {
+        http.Response.Headers.WWWAuthenticate = "ReleaseGate-HMAC";
+        return ApiProblems.RefuseAsync(http, StatusCodes.Status401Unauthorized, "unauthorized", "The call is not signed by a known integration.", detail, field);
+    }
+
+    /// <summary>The whole body, or null when it is larger than the limit (read no further than that).</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes) return null;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes) return null;
+        }
+        return buffer.ToArray();
+    }
+
+    private static bool TryParse(string header, out long timestamp, out byte[] signature)
+    {
+        timestamp = 0;
+        signature = [];
+        string? t = null, v1 = null;
+        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (part.StartsWith("t=", StringComparison.Ordinal)) t = part[2..];
+            else if (part.StartsWith("v1=", StringComparison.Ordinal)) v1 = part[3..];
+        }
+        if (t is null || v1 is null || v1.Length != 64 || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out timestamp))
+            return false;
+        try { signature = Convert.FromHexString(v1); return true; }
+        catch (FormatException) { return false; }
+    }
+}

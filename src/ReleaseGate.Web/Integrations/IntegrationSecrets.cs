@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Integrations;
+using ReleaseGate.Web.Settings;
+
+namespace ReleaseGate.Web.Integrations;
+
+/// <summary>Creates, revokes and reads integration secrets; secrets are stored encrypted, shown in clear once.</summary>
+public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbContextFactory<ReleaseGateDb> dbs, TimeProvider time)
+{
+    private readonly IDataProtector protector = protection.CreateProtector("ReleaseGate.Integrations.v1");
+
+    /// <summary>The secret of an active integration, or null for an unknown or revoked key.</summary>
+    public async Task<byte[]?> FindSecretAsync(string keyId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var row = await db.Integrations.AsNoTracking()
+            .Where(i => i.KeyId == keyId && i.RevokedAt == null).Select(i => i.ProtectedSecret).SingleOrDefaultAsync(ct);
+        return row is null ? null : System.Text.Encoding.UTF8.GetBytes(protector.Unprotect(row));
+    }
+
+    /// <summary>A new integration; the returned secret is never shown again.</summary>
+    public async Task<(string KeyId, string Secret)> CreateAsync(string name, string createdBy, CancellationToken ct)
+    {
+        var keyId = "rg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        await SaveAsync(keyId, name, secret, fromEnvironment: false, createdBy, ct);
+        return (keyId, secret);
+    }
+
+    public async Task<bool> RevokeAsync(int id, string revokedBy, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var row = await db.Integrations.SingleOrDefaultAsync(i => i.Id == id && i.RevokedAt == null, ct);
+        if (row is null) return false;
+        row.RevokedAt = time.GetUtcNow();
+        db.AuditEvents.Add(AuditEvent.ByUser(time.GetUtcNow(), revokedBy, "integration.revoked", row.KeyId));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>ReleaseGate__Jenkins__KeyId/Secret: created at start, or its secret brought in line with the variable.</summary>
+    public async Task EnsureFromSettingsAsync(JenkinsSettings settings, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(settings.KeyId)) return;
+        var secret = settings.ResolveSecret()!;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var row = await db.Integrations.SingleOrDefaultAsync(i => i.KeyId == settings.KeyId, ct);
+        if (row is null)
+        {
+            await SaveAsync(settings.KeyId, "Jenkins (from ReleaseGate__Jenkins__KeyId)", secret, fromEnvironment: true, "system", ct);
+            return;
+        }
+        if (row.FromEnvironment && protector.Unprotect(row.ProtectedSecret) != secret)
+        {
+            row.ProtectedSecret = protector.Protect(secret);
+            row.RevokedAt = null;
+            db.AuditEvents.Add(AuditEvent.BySystem(time.GetUtcNow(), "integration.secret-rotated", row.KeyId, "from ReleaseGate__Jenkins__Secret"));
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    private async Task SaveAsync(string keyId, string name, string secret, bool fromEnvironment, string actor, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        db.Integrations.Add(new Integration { KeyId = keyId, Name = name, ProtectedSecret = protector.Protect(secret), CreatedAt = now, FromEnvironment = fromEnvironment });
+        db.AuditEvents.Add(new AuditEvent { At = now, ActorKind = actor == "system" ? ActorKind.System : ActorKind.User, Actor = actor, Action = "integration.created", Subject = keyId, Details = name });
+        await db.SaveChangesAsync(ct);
+    }
+}
