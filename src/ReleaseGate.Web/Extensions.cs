@@ -9,6 +9,7 @@ using ReleaseGate.Web.Adapters.Registry;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Integrations;
 using ReleaseGate.Web.Jobs;
+using ReleaseGate.Web.Live;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -131,6 +132,8 @@ public static class Extensions
         builder.Services.AddMudServices();
         builder.Services.AddLocalization();
         builder.Services.AddSingleton<UiText>();
+        builder.Services.AddSingleton<CandidateChanges>();
+        builder.Services.AddSingleton<ICandidateChanges>(sp => sp.GetRequiredService<CandidateChanges>());
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(UiText.Cultures[0]).AddSupportedCultures(UiText.Cultures).AddSupportedUICultures(UiText.Cultures);

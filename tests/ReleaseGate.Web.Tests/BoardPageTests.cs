@@ -8,6 +8,7 @@ using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Releases;
 using ReleaseGate.Web.Components.Pages;
+using ReleaseGate.Web.Live;
 using ReleaseGate.Web.Localization;
 
 namespace ReleaseGate.Web.Tests;
@@ -23,6 +24,8 @@ public class BoardPageTests : BunitContext
         Services.AddSingleton<UiText>();
         Services.AddSingleton<IDbContextFactory<ReleaseGateDb>>(database);
         Services.AddScoped<LoadBoard>();
+        Services.AddLogging();
+        Services.AddSingleton<CandidateChanges>();
     }
 
     private static Application App(string slug) => new()

@@ -21,7 +21,7 @@ public abstract record RegistrationOutcome
 }
 
 /// <summary>Accepts a candidate: its digest is resolved from the staging registry and fixed for good.</summary>
-public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IImageRegistry registry, TimeProvider time)
+public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IImageRegistry registry, ICandidateChanges changes, TimeProvider time)
 {
     public async Task<RegistrationOutcome> RunAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct = default)
     {
@@ -73,6 +73,7 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
         db.AuditEvents.Add(AuditEvent.ByIntegration(now, integrationKeyId, "candidate.registered", $"{app.Slug} {candidate.Version}",
             JsonSerializer.Serialize(new { candidate.Id, candidate.Digest, request.BuildNumber, request.Commit })));
         await db.SaveChangesAsync(ct);
+        foreach (var id in older.Select(o => o.Id).Append(candidate.Id)) changes.Published(id);
         return new RegistrationOutcome.Created(candidate);
     }
 }

@@ -6,11 +6,21 @@ namespace ReleaseGate.Web.Localization;
 /// Every text the portal shows, in English and Simplified Chinese side by side, so a missing
 /// translation is visible in review and caught by a test rather than found by a user.
 /// </summary>
-public sealed class UiText
+public sealed partial class UiText
 {
     public static readonly string[] Cultures = ["en", "zh-CN"];
 
-    private static readonly Dictionary<string, (string En, string Zh)> Texts = new()
+    // Each feature keeps its texts in its own UiText.*.cs file as a static Dictionary field; all are merged here.
+    // Lazy: static initialisers of partial files run in no promised order.
+    private static readonly Lazy<Dictionary<string, (string En, string Zh)>> Merged = new(() => typeof(UiText)
+        .GetFields(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(Dictionary<string, (string En, string Zh)>))
+        .SelectMany(f => (Dictionary<string, (string En, string Zh)>)f.GetValue(null)!)
+        .ToDictionary(kv => kv.Key, kv => kv.Value));
+
+    private static Dictionary<string, (string En, string Zh)> Texts => Merged.Value;
+
+    private static readonly Dictionary<string, (string En, string Zh)> Common = new()
     {
         ["AppName"] = ("ReleaseGate", "ReleaseGate 发布闸门"),
         ["Board"] = ("Board", "发布看板"),
