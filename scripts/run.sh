@@ -21,6 +21,7 @@ export ReleaseGate__Admin__Email="${ReleaseGate__Admin__Email:-admin@example.com
 export ReleaseGate__Admin__PasswordFile="${ReleaseGate__Admin__PasswordFile:-$PWD/data/admin-password}"
 export ReleaseGate__Smtp__Host="${ReleaseGate__Smtp__Host:-127.0.0.1}"
 export ReleaseGate__Smtp__Port="${ReleaseGate__Smtp__Port:-2525}"
+export ReleaseGate__TestEnvironment__DockerHost="${ReleaseGate__TestEnvironment__DockerHost:-$DOCKER_HOST}"
 export ReleaseGate__ApplicationsFile="${ReleaseGate__ApplicationsFile:-$PWD/scripts/demo/applications.yml}"
 
 cat <<MSG

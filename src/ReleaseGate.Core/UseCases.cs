@@ -3,6 +3,7 @@ using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Board;
 using ReleaseGate.Core.Builds;
 using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Mail;
 
 namespace ReleaseGate.Core;
@@ -16,5 +17,7 @@ public static class UseCases
         .AddScoped<RegisterCandidate>()
         .AddScoped<GetCandidate>()
         .AddScoped<ReportBuild>()
-        .AddScoped<SendDueMail>();
+        .AddScoped<SendDueMail>()
+        .AddScoped<DeployCandidate>()
+        .AddScoped<RedeployCandidate>();
 }

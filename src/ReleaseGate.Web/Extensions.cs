@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Mail;
+using ReleaseGate.Web.Adapters.Docker;
 using ReleaseGate.Web.Adapters.Mail;
+using ReleaseGate.Core.Deployments;
 using ReleaseGate.Web.Adapters.Registry;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Integrations;
@@ -37,9 +39,11 @@ public static class Extensions
         builder.AddSettings<SmtpSettings>(problems);
         builder.AddSettings<RegistriesSettings>(problems);
         builder.AddSettings<JenkinsSettings>(problems);
+        builder.AddSettings<TestEnvironmentSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddReleaseGateUseCases();
+        builder.Services.AddSingleton(sp => new PortalLinks(sp.GetRequiredService<IOptions<PortalSettings>>().Value.PublicUrl));
     }
 
     public static void AddReleaseGateDatabase(this IHostApplicationBuilder builder)
@@ -110,9 +114,15 @@ public static class Extensions
         var connectionString = SqliteConnectionString(builder);
         builder.AddQuartz(q =>
         {
+            // A shutdown cuts long jobs short and hands them back: the next start finishes them.
+            q.ConfigureScheduler(o => o.ShutdownJobInterruption = ShutdownJobInterruption.Always);
             q.UsePersistentStore(store =>
             {
-                store.ConfigureStore(o => o.StoreJobDataAsStrings = true);
+                store.ConfigureStore(o =>
+                {
+                    o.StoreJobDataAsStrings = true;
+                    o.RecoverFiringsCancelledByShutdown = true;
+                });
                 store.UseSqlite(connectionString);
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
@@ -123,6 +133,9 @@ public static class Extensions
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(poll)).RepeatForever().MeasureIntervalFromCompletion()));
         });
         builder.Services.AddSingleton<IMailTransport, SmtpMailTransport>();
+        builder.Services.AddSingleton<ITestHost, DockerTestHost>();
+        builder.Services.AddSingleton<IDeploymentQueue, QuartzDeploymentQueue>();
+        builder.Services.AddHostedService<DeploymentCatchUp>();
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 

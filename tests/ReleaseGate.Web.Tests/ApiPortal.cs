@@ -1,4 +1,6 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Applications;
 
 namespace ReleaseGate.Web.Tests;
@@ -38,9 +40,26 @@ public class ApiPortal : PortalFactory
         return app;
     }
 
+    /// <summary>Waits until the candidate reaches one of the phases, and returns it.</summary>
+    public async Task<Candidate> WaitForPhaseAsync(Guid id, TimeSpan timeout, params CandidatePhase[] phases)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            await using var db = CreateDb();
+            var candidate = await db.Candidates.AsNoTracking().Include(c => c.Events).SingleAsync(c => c.Id == id);
+            if (phases.Contains(candidate.Phase)) return candidate;
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"Candidate {id} is {candidate.Phase}, not {string.Join("/", phases)}, after {timeout}: "
+                    + string.Join(" | ", candidate.Events.OrderBy(e => e.At).Select(e => $"{e.Kind}: {e.Message}")));
+            await Task.Delay(200);
+        }
+    }
+
     protected override void Dispose(bool disposing)
     {
         Mail.StopAsync().GetAwaiter().GetResult();
         base.Dispose(disposing);
+        TestContainers.RemoveAllAsync().GetAwaiter().GetResult();
     }
 }

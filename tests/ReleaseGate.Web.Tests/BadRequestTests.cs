@@ -20,8 +20,14 @@ public sealed class BadRequestPortal : ApiPortal, IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await SeedDemoAsync();
+        Mail.Start();
         var first = await Api().PostAsync("/api/v1/candidates", ValidBody(), UsedKey);
         first.EnsureSuccessStatusCode();
+        // Let the background work settle (deployment, QA mail) so the snapshots see only what a request does.
+        var id = System.Text.Json.JsonDocument.Parse(await first.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        await WaitForPhaseAsync(id, TimeSpan.FromSeconds(60), ReleaseGate.Core.Candidates.CandidatePhase.AwaitingSignOff);
+        await Mail.WaitForAsync(1, TimeSpan.FromSeconds(20));
+        await Task.Delay(1500);
     }
 
     ValueTask IAsyncDisposable.DisposeAsync() => ValueTask.CompletedTask;

@@ -21,6 +21,8 @@ public class PortalFactory : WebApplicationFactory<Program>
         Settings["ReleaseGate:Database:ConnectionString"] = $"Data Source={DatabasePath}";
         Settings["ReleaseGate:Admin:Email"] = AdminEmail;
         Settings["ReleaseGate:Admin:Password"] = AdminPassword;
+        // The project's own engine (scripts/infra.sh), never whatever else the machine runs.
+        Settings["ReleaseGate:TestEnvironment:DockerHost"] = Infra.DockerHost;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

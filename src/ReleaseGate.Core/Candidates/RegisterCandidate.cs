@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Deployments;
 
 namespace ReleaseGate.Core.Candidates;
 
@@ -21,7 +22,7 @@ public abstract record RegistrationOutcome
 }
 
 /// <summary>Accepts a candidate: its digest is resolved from the staging registry and fixed for good.</summary>
-public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IImageRegistry registry, ICandidateChanges changes, TimeProvider time)
+public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IImageRegistry registry, IDeploymentQueue deployments, ICandidateChanges changes, TimeProvider time)
 {
     public async Task<RegistrationOutcome> RunAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct = default)
     {
@@ -74,6 +75,8 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
             JsonSerializer.Serialize(new { candidate.Id, candidate.Digest, request.BuildNumber, request.Commit })));
         await db.SaveChangesAsync(ct);
         foreach (var id in older.Select(o => o.Id).Append(candidate.Id)) changes.Published(id);
+        // After the save: a lost enqueue is caught up at the next start (candidates left Registered).
+        await deployments.EnqueueAsync(candidate.Id, app.Slug, ct);
         return new RegistrationOutcome.Created(candidate);
     }
 }

@@ -1,0 +1,169 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+using ReleaseGate.Core.Deployments;
+using ReleaseGate.Registry;
+using ReleaseGate.Web.Settings;
+
+namespace ReleaseGate.Web.Adapters.Docker;
+
+/// <summary>The test Docker host, through Docker.DotNet: pull by digest, replace, start, wait for health.</summary>
+public sealed class DockerTestHost(
+    IOptions<TestEnvironmentSettings> settings, IOptions<RegistriesSettings> registries, TimeProvider time, ILogger<DockerTestHost> log)
+    : ITestHost, IDisposable
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    private readonly DockerClient docker = DockerEngine.Connect(settings.Value.DockerHost, settings.Value.TlsCertificatesPath);
+    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public string PublicHost => settings.Value.PublicHost;
+
+    public async Task PullAsync(string image, CancellationToken ct)
+    {
+        var reference = ImageReference.Parse(image);
+        string? error = null;
+        await Engine($"pull {image}", () => docker.Images.CreateImageAsync(
+            new ImagesCreateParameters { FromImage = reference.RepositoryReference, Tag = reference.Digest ?? reference.Tag },
+            AuthFor(reference.Registry),
+            new Progress<JSONMessage>(m => error ??= m.Error?.Message),
+            ct));
+        if (error is not null) throw new TestDeploymentException($"The test host could not pull {image}: {error}");
+    }
+
+    public async Task RemoveAsync(string containerName, string application, CancellationToken ct)
+    {
+        var byName = await Engine("list containers", () => docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [$"^/{containerName}$"] = true } },
+        }, ct));
+        var byLabel = await Engine("list containers", () => docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DeployCandidate.Labels.Application}={application}"] = true } },
+        }, ct));
+        foreach (var id in byName.Concat(byLabel).Select(c => c.ID).Distinct())
+        {
+            log.LogInformation("Removing test container {Id} of {Application}", id[..12], application);
+            await Engine("remove the previous container", () => docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, ct));
+        }
+    }
+
+    public async Task<string> StartAsync(TestContainer c, CancellationToken ct)
+    {
+        var port = $"{c.ContainerPort}/tcp";
+        var created = await Engine($"create {c.Name}", () => docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = c.Name,
+            Image = c.Image,
+            Env = c.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
+            Labels = new Dictionary<string, string>(c.Labels),
+            ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
+            HostConfig = new HostConfig
+            {
+                PortBindings = new Dictionary<string, IList<PortBinding>> { [port] = [new PortBinding { HostPort = c.PublishedPort.ToString() }] },
+                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
+            },
+        }, ct));
+        try
+        {
+            await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct);
+        }
+        catch (DockerApiException e) when (e.Message.Contains("port is already allocated") || e.Message.Contains("address already in use"))
+        {
+            throw new TestDeploymentException($"Port {c.PublishedPort} on the test host is already taken by something else; free it or give the application another published port.", inner: e);
+        }
+        catch (DockerApiException e)
+        {
+            throw new TestDeploymentException($"The test host could not start {c.Name}: {Short(e)}", await LogTailAsync(created.ID), e);
+        }
+        return created.ID;
+    }
+
+    public async Task WaitHealthyAsync(string containerId, TestContainer c, CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + c.HealthTimeout;
+        var first = await docker.Containers.InspectContainerAsync(containerId, ct);
+        var hasHealthcheck = first.Config?.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE";
+        string lastProblem = "no answer yet";
+        while (true)
+        {
+            var state = (await docker.Containers.InspectContainerAsync(containerId, ct)).State
+                ?? throw new TestDeploymentException("The test host did not report the container's state.");
+            if (!state.Running || state.Restarting)
+                throw new TestDeploymentException(
+                    $"The container stopped right after it started (exit code {state.ExitCode}){(string.IsNullOrEmpty(state.Error) ? "" : ": " + state.Error)}.",
+                    await LogTailAsync(containerId));
+            if (hasHealthcheck)
+            {
+                switch (state.Health?.Status)
+                {
+                    case "healthy": return;
+                    case "unhealthy":
+                        throw new TestDeploymentException($"The image's health check reports the container unhealthy: {state.Health?.Log?.LastOrDefault()?.Output?.Trim()}",
+                            await LogTailAsync(containerId));
+                }
+                lastProblem = $"health check status '{state.Health?.Status}'";
+            }
+            else
+            {
+                try
+                {
+                    using var response = await http.GetAsync(c.HealthUrl, ct);
+                    if (response.IsSuccessStatusCode) return;
+                    lastProblem = $"GET {c.HealthUrl} answered {(int)response.StatusCode}";
+                }
+                catch (HttpRequestException e) { lastProblem = $"GET {c.HealthUrl} failed: {e.Message}"; }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested) { lastProblem = $"GET {c.HealthUrl} timed out"; }
+            }
+            if (time.GetUtcNow() >= deadline)
+                throw new TestDeploymentException($"The container did not become healthy within {c.HealthTimeout.TotalSeconds:0} s ({lastProblem}).", await LogTailAsync(containerId));
+            await Task.Delay(Poll, time, ct);
+        }
+    }
+
+    /// <summary>The container's last log lines, for the person reading why a deployment failed.</summary>
+    private async Task<string> LogTailAsync(string containerId)
+    {
+        try
+        {
+            using var stream = await docker.Containers.GetContainerLogsAsync(containerId, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = "30" }, CancellationToken.None);
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(CancellationToken.None);
+            return (stdout + stderr).Trim();
+        }
+        catch (Exception e) when (e is DockerApiException or HttpRequestException or IOException)
+        {
+            return $"(logs unavailable: {e.Message})";
+        }
+    }
+
+    private AuthConfig? AuthFor(string registry)
+    {
+        var r = registries.Value;
+        var (user, password) = string.Equals(registry, r.Staging.Authority, StringComparison.OrdinalIgnoreCase)
+            ? (r.StagingUserName, SettingsCheck.ReadSecret(r.StagingPassword, r.StagingPasswordFile))
+            : (r.ProductionUserName, SettingsCheck.ReadSecret(r.ProductionPassword, r.ProductionPasswordFile));
+        return user is null ? null : new AuthConfig { Username = user, Password = password, ServerAddress = registry };
+    }
+
+    /// <summary>An engine call whose failure a person can read: which step, on which host, and why.</summary>
+    private async Task<T> Engine<T>(string step, Func<Task<T>> call)
+    {
+        try { return await call(); }
+        catch (DockerApiException e) { throw new TestDeploymentException($"The test host could not {step}: {Short(e)}", inner: e); }
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new TestDeploymentException($"The test host's Docker engine ({settings.Value.DockerHost}) cannot be reached to {step}: {e.Message}", inner: e);
+        }
+    }
+
+    private async Task Engine(string step, Func<Task> call) => await Engine(step, async () => { await call(); return 0; });
+
+    private static string Short(DockerApiException e) => e.ResponseBody is { Length: > 0 } body ? body.Trim() : e.Message;
+
+    public void Dispose()
+    {
+        docker.Dispose();
+        http.Dispose();
+    }
+}

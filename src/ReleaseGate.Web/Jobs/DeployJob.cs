@@ -1,0 +1,69 @@
+using Quartz;
+using ReleaseGate.Core.Deployments;
+
+namespace ReleaseGate.Web.Jobs;
+
+/// <summary>
+/// Deploys one candidate to the test host. One job per application, so its deployments run one at a
+/// time; recovered after a crash or a shutdown that cut it short (RequestsRecovery).
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class DeployJob(DeployCandidate deploy) : IJob
+{
+    public const string CandidateKey = "candidateId";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
+        await deploy.RunAsync(Guid.Parse(context.MergedJobDataMap.GetString(CandidateKey)!), ct);
+}
+
+/// <summary>Queues deployments as Quartz triggers in the database.</summary>
+public sealed class QuartzDeploymentQueue(ISchedulerFactory schedulers) : IDeploymentQueue
+{
+    public async Task EnqueueAsync(Guid candidateId, string application, CancellationToken ct)
+    {
+        var scheduler = await schedulers.GetScheduler(ct);
+        var job = new JobKey($"deploy-{application}", "deploy");
+        if (await scheduler.GetJobDetail(job, ct) is null)
+            await scheduler.AddJob(JobBuilder.Create<DeployJob>().WithIdentity(job).StoreDurably().RequestRecovery().Build(), AddJobOptions.Replacing, ct);
+        // One pending deployment per candidate: asking again while one waits changes nothing.
+        var trigger = new TriggerKey($"deploy-{candidateId}", "deploy");
+        try
+        {
+            await scheduler.ScheduleJob(TriggerBuilder.Create().WithIdentity(trigger).ForJob(job)
+                .UsingJobData(DeployJob.CandidateKey, candidateId.ToString()).StartNow().Build(), default, ct);
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+        }
+    }
+}
+
+/// <summary>Once started, queues the candidates left Registered (an enqueue lost to a crash right after registration).</summary>
+public sealed class DeploymentCatchUp(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<DeploymentCatchUp> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct)
+    {
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(CatchUpAsync));
+        return Task.CompletedTask;
+    }
+
+    private async Task CatchUpAsync()
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ReleaseGate.Core.Data.ReleaseGateDb>();
+            var queue = scope.ServiceProvider.GetRequiredService<IDeploymentQueue>();
+            var waiting = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                db.Candidates.Where(c => c.Phase == ReleaseGate.Core.Candidates.CandidatePhase.Registered).Select(c => new { c.Id, c.Application.Slug }));
+            foreach (var c in waiting) await queue.EnqueueAsync(c.Id, c.Slug, CancellationToken.None);
+            if (waiting.Count > 0) log.LogInformation("Queued {Count} registered candidates for deployment", waiting.Count);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Could not queue the registered candidates for deployment");
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}
