@@ -46,6 +46,7 @@ IMAGES=(
   "web|web|v2|healthcheck"
   "crashing|crashing|v1|"
   "unhealthy|unhealthy|v1|"
+  "slow|slow|v1|"
 )
 
 MANIFEST_ACCEPT="application/vnd.docker.distribution.manifest.v2+json,application/vnd.oci.image.manifest.v1+json,application/vnd.docker.distribution.manifest.list.v2+json,application/vnd.oci.image.index.v1+json"

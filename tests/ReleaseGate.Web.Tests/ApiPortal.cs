@@ -24,15 +24,35 @@ public class ApiPortal : PortalFactory
 
     public ApiClient Api(TimeProvider? time = null) => new(CreateClient(), KeyId, Secret, time);
 
+    /// <summary>Registers image:tag of the application as Jenkins would, and returns the candidate's id.</summary>
+    public async Task<Guid> RegisterAsync(string application, string image, int build)
+    {
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["application"] = application, ["image"] = image, ["commit"] = "9fceb02d0ae598e95dc970b74767f19372d61af8",
+            ["buildNumber"] = build, ["buildUrl"] = $"https://jenkins.example.com/job/{application}/{build}/", ["submittedBy"] = "dev@example.com",
+            ["changes"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["commit"] = "9fceb02", ["author"] = "Li Lei", ["message"] = $"Build {build}" }),
+        }.ToJsonString();
+        var response = await Api().PostAsync("/api/v1/candidates", body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"Registration refused: {text}");
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("id").GetGuid();
+    }
+
     /// <summary>The demo application, pointing at the busybox image scripts/infra.sh pushed to staging.</summary>
-    public async Task<Application> SeedDemoAsync(string slug = "demo-web", string[]? team = null)
+    public async Task<Application> SeedDemoAsync(string slug = "demo-web", string[]? team = null, string repository = "demo/web",
+        string healthPath = "/health", int healthTimeoutSeconds = 30, Dictionary<string, string>? environment = null, int? port = null)
     {
         await using var db = CreateDb();
         var app = new Application
         {
-            Slug = slug, DisplayName = "Demo web", StagingRepository = "127.0.0.1:5001/demo/web",
+            Slug = slug, DisplayName = "Demo web", StagingRepository = $"127.0.0.1:5001/{repository}",
             ProductionRepository = $"127.0.0.1:5002/{slug}", SwarmService = slug,
-            TestEnvironment = new TestEnvironmentSpec { ContainerName = $"{slug}-test", PublishedPort = MailSink.FreePort() },
+            TestEnvironment = new TestEnvironmentSpec
+            {
+                ContainerName = $"{slug}-test", PublishedPort = port ?? MailSink.FreePort(), HealthPath = healthPath,
+                HealthTimeoutSeconds = healthTimeoutSeconds, EnvironmentVariables = environment ?? [],
+            },
             TeamEmails = [.. team ?? ["team@example.com", "lead@example.com"]], QaEmails = ["qa@example.com"],
         };
         db.Applications.Add(app);

@@ -15,6 +15,8 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), $"rg-web-{Guid.NewGuid():N}.db");
     public Dictionary<string, string?> Settings { get; } = new();
+    /// <summary>Leave the database file behind on dispose, for a test that starts the portal again on it.</summary>
+    public bool KeepDatabase { get; set; }
 
     public PortalFactory()
     {
@@ -40,6 +42,7 @@ public class PortalFactory : WebApplicationFactory<Program>
     {
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
+        if (KeepDatabase) return;
         foreach (var file in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
             if (File.Exists(file)) File.Delete(file);
     }
