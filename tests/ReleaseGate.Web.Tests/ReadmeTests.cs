@@ -9,7 +9,7 @@ public partial class ReadmeTests
     [GeneratedRegex(@"^\|\s*`(ReleaseGate__[A-Za-z0-9_]+)`\s*\|", RegexOptions.Multiline)]
     private static partial Regex VariableRow();
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ReleaseGate.sln"))) dir = dir.Parent;

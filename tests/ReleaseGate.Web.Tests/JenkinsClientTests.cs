@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Registry;
+
+namespace ReleaseGate.Web.Tests;
+
+/// <summary>The repo's Jenkins client script and the Jenkinsfile's own commands, against a portal on a real socket.</summary>
+public class JenkinsClientTests : IAsyncLifetime
+{
+    private readonly ApiPortal portal = new();
+    private Uri address = null!;
+    private readonly string workspace = Directory.CreateTempSubdirectory("rg-jenkins-").FullName;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static string Script => Path.Combine(ReadmeTests.RepoRoot(), "scripts", "jenkins", "releasegate.sh");
+
+    public async ValueTask InitializeAsync()
+    {
+        portal.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        portal.StartServer();
+        address = new Uri(portal.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        portal.Mail.Start();
+        await portal.SeedDemoAsync("jenkins-demo");
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        portal.Dispose();
+        Directory.Delete(workspace, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<(int Exit, string Out, string Err)> RunAsync(string command, Dictionary<string, string>? env = null, string? secret = null)
+    {
+        var start = new ProcessStartInfo("bash", ["-c", command])
+        {
+            WorkingDirectory = workspace, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["RELEASEGATE_URL"] = address.ToString().TrimEnd('/');
+        start.Environment["RELEASEGATE_KEY_ID"] = ApiPortal.KeyId;
+        start.Environment["RELEASEGATE_SECRET"] = secret ?? ApiPortal.Secret;
+        foreach (var (k, v) in env ?? []) start.Environment[k] = v;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromMinutes(3), Ct);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task The_client_submits_waits_for_the_test_deployment_and_reports_a_failed_build()
+    {
+        var submit = await RunAsync($"{Script} submit --application jenkins-demo --image 127.0.0.1:5001/demo/web:v1 " +
+            "--commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --branch release --build-number 7 " +
+            "--build-url https://jenkins.example.com/job/demo/7/ --submitted-by dev@example.com --print-id");
+        Assert.True(submit.Exit == 0, submit.Err);
+        var id = Guid.Parse(submit.Out.Trim());
+
+        var again = await RunAsync($"{Script} submit --application jenkins-demo --image 127.0.0.1:5001/demo/web:v1 " +
+            "--commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --branch release --build-number 7 " +
+            "--build-url https://jenkins.example.com/job/demo/7/ --submitted-by dev@example.com --print-id");
+        Assert.Equal(id, Guid.Parse(again.Out.Trim())); // a retried step gets the first answer
+
+        var wait = await RunAsync($"{Script} wait --candidate {id} --phase AwaitingSignOff --timeout 90 --interval 1");
+        Assert.True(wait.Exit == 0, wait.Err);
+
+        var report = await RunAsync("printf 'error CS1002\\nBuild FAILED\\n' > log.txt && " +
+            $"{Script} report-build --application jenkins-demo --status failed --build-number 8 " +
+            "--build-url https://jenkins.example.com/job/demo/8/ --culprits li.lei@example.com --log-tail-file log.txt");
+        Assert.True(report.Exit == 0, report.Err);
+        var mail = (await portal.Mail.WaitForAsync(2, TimeSpan.FromSeconds(20))).Single(m => m.Subject!.Contains("build 8 failed"));
+        Assert.Contains("Build FAILED", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task The_client_fails_on_a_refusal_and_on_a_wrong_secret()
+    {
+        var unknown = await RunAsync($"{Script} submit --application no-such-app --image 127.0.0.1:5001/demo/web:v1 " +
+            "--commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --build-number 9 --build-url https://jenkins.example.com/job/demo/9/ --submitted-by dev@example.com");
+        Assert.Equal(1, unknown.Exit);
+        Assert.Contains("no-such-app", unknown.Err);
+
+        var badSecret = await RunAsync($"{Script} report-build --application jenkins-demo --status failed --build-number 10 " +
+            "--build-url https://jenkins.example.com/job/demo/10/", secret: "not-the-secret-at-all");
+        Assert.Equal(1, badSecret.Exit);
+        Assert.Contains("signature", badSecret.Err);
+    }
+
+    [Fact]
+    public async Task The_client_reports_a_failed_test_deployment_while_waiting()
+    {
+        await portal.SeedDemoAsync("jenkins-crash", repository: "demo/crashing");
+        var submit = await RunAsync($"{Script} submit --application jenkins-crash --image 127.0.0.1:5001/demo/crashing:v1 " +
+            "--commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --build-number 11 --build-url https://jenkins.example.com/job/crash/11/ --submitted-by dev@example.com --print-id");
+        Assert.True(submit.Exit == 0, submit.Err);
+
+        var wait = await RunAsync($"{Script} wait --candidate {submit.Out.Trim()} --phase AwaitingSignOff --timeout 90 --interval 1");
+        Assert.Equal(3, wait.Exit);
+        Assert.Contains("DeployFailed", wait.Out + wait.Err);
+    }
+
+    [Fact]
+    public async Task The_Jenkinsfile_release_stage_commands_register_and_wait_for_a_candidate()
+    {
+        var listed = await RunAsync($"bash {Path.Combine(ReadmeTests.RepoRoot(), "tests", "jenkinsfile", "list.sh")}");
+        Assert.True(listed.Exit == 0, listed.Err);
+        var stages = listed.Out.Split('\n').Where(l => l.StartsWith("STAGE\t")).Select(l => l.Split('\t')[1]).ToList();
+        Assert.Equal(["Restore", "Test", "Image", "Push", "Release gate"], stages);
+        var releaseGate = listed.Out.Split('\n').Where(l => l.StartsWith("SH\tRelease gate\t")).Select(l => l.Split('\t', 3)[2]).ToList();
+        Assert.Equal(3, releaseGate.Count);
+
+        // What the Image and Push stages would have left in the staging registry: the build's image.
+        await portal.SeedDemoAsync("releasegate-portal", repository: "releasegate/portal");
+        using (var http = new HttpClient())
+        {
+            var staging = new RegistryClient(http, new RegistryEndpoint(new Uri("http://127.0.0.1:5001")));
+            await RegistryClient.CopyAsync(staging, "demo/web", Infra.WebV1Digest, staging, "releasegate/portal", "42", null, Ct);
+        }
+
+        await RunAsync("git init -q . && git -c user.email=dev@example.com -c user.name=Dev commit -q --allow-empty -m 'Fix the gate'");
+        Directory.CreateSymbolicLink(Path.Combine(workspace, "scripts"), Path.Combine(ReadmeTests.RepoRoot(), "scripts"));
+        var env = new Dictionary<string, string>
+        {
+            ["REGISTRY"] = "127.0.0.1:5001", ["RELEASEGATE_APPLICATION"] = "releasegate-portal", ["BUILD_NUMBER"] = "42",
+            ["BUILD_URL"] = "https://jenkins.example.com/job/releasegate/42/", ["BRANCH_NAME"] = "release",
+        };
+        foreach (var command in releaseGate)
+        {
+            var step = await RunAsync(command.Replace("--timeout 1800 --interval 15", "--timeout 90 --interval 1"), env);
+            Assert.True(step.Exit == 0, $"{command}\n{step.Out}\n{step.Err}");
+        }
+
+        await using var db = portal.CreateDb();
+        var candidate = await db.Candidates.Include(c => c.Application).SingleAsync(c => c.Application.Slug == "releasegate-portal", Ct);
+        Assert.Equal(CandidatePhase.AwaitingSignOff, candidate.Phase);
+        Assert.Equal("42", candidate.Version);
+        Assert.Equal(Infra.WebV1Digest, candidate.Digest);
+        Assert.Contains(candidate.Changes, c => c.Message == "Fix the gate");
+    }
+}
