@@ -12,6 +12,7 @@ public class ApiPortal : PortalFactory
     public const string Secret = "a-long-test-secret-of-jenkins";
 
     public MailSink Mail { get; } = new();
+    private readonly List<string> seeded = [];
 
     public ApiPortal()
     {
@@ -57,6 +58,7 @@ public class ApiPortal : PortalFactory
         };
         db.Applications.Add(app);
         await db.SaveChangesAsync();
+        seeded.Add(slug);
         return app;
     }
 
@@ -80,6 +82,6 @@ public class ApiPortal : PortalFactory
     {
         Mail.StopAsync().GetAwaiter().GetResult();
         base.Dispose(disposing);
-        TestContainers.RemoveAllAsync().GetAwaiter().GetResult();
+        TestContainers.RemoveAsync(seeded).GetAwaiter().GetResult();
     }
 }

@@ -117,7 +117,7 @@ public class RegistrationTests : IAsyncLifetime
         var newer = await db.Candidates.SingleAsync(c => c.Id == v2, Ct);
         Assert.Equal(CandidatePhase.Superseded, older.Phase);
         Assert.Contains(older.Events, e => e.Kind == "Superseded" && e.Message.Contains("v2"));
-        Assert.Equal(CandidatePhase.Registered, newer.Phase);
+        Assert.Contains(newer.Phase, new[] { CandidatePhase.Registered, CandidatePhase.Deploying, CandidatePhase.AwaitingSignOff });
     }
 
     [Fact]

@@ -19,14 +19,14 @@ public static class TestContainers
         });
     }
 
-    public static async Task RemoveAllAsync()
+    public static async Task RemoveAsync(IEnumerable<string> applications)
     {
         using var docker = Engine();
-        var ours = await docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [DeployCandidate.Labels.Application] = true } },
-        });
-        foreach (var c in ours) await docker.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true });
+        foreach (var application in applications)
+            foreach (var c in await OfAsync(application))
+            {
+                try { await docker.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true }); }
+                catch (DockerContainerNotFoundException) { /* removed meanwhile by the portal's own replace */ }
+            }
     }
 }

@@ -12,7 +12,9 @@ public sealed class DockerTestHost(
     IOptions<TestEnvironmentSettings> settings, IOptions<RegistriesSettings> registries, TimeProvider time, ILogger<DockerTestHost> log)
     : ITestHost, IDisposable
 {
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    // Most services answer within a second: ask often at first, then back off.
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(500);
     private readonly DockerClient docker = DockerEngine.Connect(settings.Value.DockerHost, settings.Value.TlsCertificatesPath);
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -86,6 +88,7 @@ public sealed class DockerTestHost(
         var first = await docker.Containers.InspectContainerAsync(containerId, ct);
         var hasHealthcheck = first.Config?.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE";
         string lastProblem = "no answer yet";
+        var poll = FirstPoll;
         while (true)
         {
             var state = (await docker.Containers.InspectContainerAsync(containerId, ct)).State
@@ -114,7 +117,8 @@ public sealed class DockerTestHost(
             }
             if (time.GetUtcNow() >= deadline)
                 throw new TestDeploymentException($"The container did not become healthy within {c.HealthTimeout.TotalSeconds:0} s ({lastProblem}).", await LogTailAsync(containerId));
-            await Task.Delay(Poll, time, ct);
+            await Task.Delay(poll, time, ct);
+            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, LongestPoll.Ticks));
         }
     }
 
