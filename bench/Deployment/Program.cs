@@ -17,6 +17,11 @@ using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
 
+// The portal runs from its project folder (static assets, content root), found above this program.
+var repo = new DirectoryInfo(AppContext.BaseDirectory);
+while (!File.Exists(Path.Combine(repo.FullName, "ReleaseGate.sln"))) repo = repo.Parent!;
+Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_RELEASEGATE_WEB", Path.Combine(repo.FullName, "src", "ReleaseGate.Web"));
+
 var repetitions = args.Length > 0 ? int.Parse(args[0]) : 7;
 var env = File.ReadAllLines("/var/lib/releasegate-infra/infra.env").Where(l => l.Contains('=') && !l.StartsWith('#'))
     .Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
@@ -80,14 +85,25 @@ async Task<double> OursAsync(int build)
     var clock = Stopwatch.StartNew();
     var response = await client.SendAsync(request);
     var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+    var registered = clock.Elapsed.TotalSeconds;
     var factory = portal.Services.GetRequiredService<IDbContextFactory<ReleaseGateDb>>();
+    string? lastStep = null;
+    var steps = new List<string> { $"registered {registered:0.000}" };
     while (true)
     {
         await using var db = factory.CreateDbContext();
-        var phase = await db.Candidates.Where(c => c.Id == id).Select(c => c.Phase).SingleAsync();
-        if (phase == CandidatePhase.AwaitingSignOff) return clock.Elapsed.TotalSeconds;
-        if (phase == CandidatePhase.DeployFailed) throw new InvalidOperationException("the deployment failed");
-        await Task.Delay(5);
+        var state = await db.Candidates.Where(c => c.Id == id).Select(c => new { c.Phase, c.Progress }).SingleAsync();
+        var phase = state.Phase;
+        if (state.Progress != lastStep && state.Progress is not null) { lastStep = state.Progress; steps.Add($"{state.Progress.Split(' ')[0]} {clock.Elapsed.TotalSeconds:0.000}"); }
+        if (phase == CandidatePhase.AwaitingSignOff)
+        {
+            if (Environment.GetEnvironmentVariable("BENCH_STEPS") == "1") Console.WriteLine("  " + string.Join(", ", steps));
+            return clock.Elapsed.TotalSeconds;
+        }
+        if (phase == CandidatePhase.DeployFailed)
+            throw new InvalidOperationException("the deployment failed: " + string.Join(" | ",
+                await db.CandidateEvents.Where(e => e.CandidateId == id).OrderBy(e => e.Id).Select(e => e.Message).ToListAsync()));
+        await Task.Delay(2);
     }
 }
 

@@ -8,6 +8,7 @@ using ReleaseGate.Web.Adapters.Docker;
 using ReleaseGate.Web.Adapters.Mail;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Web.Adapters.Registry;
+using ReleaseGate.Web.Database;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Integrations;
 using ReleaseGate.Web.Jobs;
@@ -49,8 +50,9 @@ public static class Extensions
     public static void AddReleaseGateDatabase(this IHostApplicationBuilder builder)
     {
         var connectionString = SqliteConnectionString(builder);
-        builder.Services.AddDbContextFactory<ReleaseGateDb>(o => o.UseSqlite(connectionString,
-            sqlite => sqlite.MigrationsAssembly("ReleaseGate.Migrations")));
+        builder.Services.AddDbContextFactory<ReleaseGateDb>(o => o
+            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ReleaseGate.Migrations"))
+            .AddInterceptors(new SqliteTuning.Interceptor()));
         // Identity's stores want a scoped context; pages and jobs use the factory.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ReleaseGateDb>>().CreateDbContext());
     }
@@ -123,7 +125,7 @@ public static class Extensions
                     o.StoreJobDataAsStrings = true;
                     o.RecoverFiringsCancelledByShutdown = true;
                 });
-                store.UseSqlite(connectionString);
+                store.UseSqlite(SqliteTuning.ProviderFactory.Instance, connectionString);
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });

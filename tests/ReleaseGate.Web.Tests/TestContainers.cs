@@ -27,6 +27,7 @@ public static class TestContainers
             {
                 try { await docker.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true }); }
                 catch (DockerContainerNotFoundException) { /* removed meanwhile by the portal's own replace */ }
+                catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict) { /* its removal is under way */ }
             }
     }
 }

@@ -23,6 +23,8 @@ public sealed class DockerTestHost(
     public async Task PullAsync(string image, CancellationToken ct)
     {
         var reference = ImageReference.Parse(image);
+        // A digest names one content for good: if the host has it, there is nothing to fetch.
+        if (reference.Digest is not null && await HasImageAsync(image, ct)) return;
         string? error = null;
         await Engine($"pull {image}", () => docker.Images.CreateImageAsync(
             new ImagesCreateParameters { FromImage = reference.RepositoryReference, Tag = reference.Digest ?? reference.Tag },
@@ -30,6 +32,19 @@ public sealed class DockerTestHost(
             new Progress<JSONMessage>(m => error ??= m.Error?.Message),
             ct));
         if (error is not null) throw new TestDeploymentException($"The test host could not pull {image}: {error}");
+    }
+
+    private async Task<bool> HasImageAsync(string image, CancellationToken ct)
+    {
+        try
+        {
+            await docker.Images.InspectImageAsync(image, ct);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
     }
 
     public async Task RemoveAsync(string containerName, string application, CancellationToken ct)
