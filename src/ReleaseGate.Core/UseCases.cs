@@ -14,6 +14,8 @@ public static class UseCases
     public static IServiceCollection AddReleaseGateUseCases(this IServiceCollection services) => services
         .AddScoped<LoadBoard>()
         .AddScoped<SyncDeclaredApplications>()
+        .AddScoped<SaveApplication>()
+        .AddScoped<DeleteApplication>()
         .AddScoped<RegisterCandidate>()
         .AddScoped<GetCandidate>()
         .AddScoped<ReportBuild>()

@@ -76,6 +76,7 @@ public static class Extensions
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.AddAuthorization();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleDeniedRedirect>();
         builder.Services.AddIdentityCore<PortalUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;

@@ -32,10 +32,11 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
         return (keyId, secret);
     }
 
+    /// <summary>False for an unknown or already revoked integration, and for one from the environment, which the variables govern.</summary>
     public async Task<bool> RevokeAsync(int id, string revokedBy, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var row = await db.Integrations.SingleOrDefaultAsync(i => i.Id == id && i.RevokedAt == null, ct);
+        var row = await db.Integrations.SingleOrDefaultAsync(i => i.Id == id && i.RevokedAt == null && !i.FromEnvironment, ct);
         if (row is null) return false;
         row.RevokedAt = time.GetUtcNow();
         db.AuditEvents.Add(AuditEvent.ByUser(time.GetUtcNow(), revokedBy, "integration.revoked", row.KeyId));
@@ -46,20 +47,32 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
     /// <summary>ReleaseGate__Jenkins__KeyId/Secret: created at start, or its secret brought in line with the variable.</summary>
     public async Task EnsureFromSettingsAsync(JenkinsSettings settings, CancellationToken ct)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        // The portal cannot revoke an integration from the environment: removing or renaming the variable retires it.
+        var retired = await db.Integrations.Where(i => i.FromEnvironment && i.RevokedAt == null && i.KeyId != settings.KeyId).ToListAsync(ct);
+        foreach (var old in retired)
+        {
+            old.RevokedAt = time.GetUtcNow();
+            db.AuditEvents.Add(AuditEvent.BySystem(time.GetUtcNow(), "integration.revoked", old.KeyId, "no longer in ReleaseGate__Jenkins__KeyId"));
+        }
+        if (retired.Count > 0) await db.SaveChangesAsync(ct);
+
         if (string.IsNullOrEmpty(settings.KeyId)) return;
         var secret = settings.ResolveSecret()!;
-        await using var db = await dbs.CreateDbContextAsync(ct);
         var row = await db.Integrations.SingleOrDefaultAsync(i => i.KeyId == settings.KeyId, ct);
         if (row is null)
         {
             await SaveAsync(settings.KeyId, "Jenkins (from ReleaseGate__Jenkins__KeyId)", secret, fromEnvironment: true, "system", ct);
             return;
         }
-        if (row.FromEnvironment && protector.Unprotect(row.ProtectedSecret) != secret)
+        var rotated = row.FromEnvironment && protector.Unprotect(row.ProtectedSecret) != secret;
+        // Retired when the variable was removed; the variable set again brings it back.
+        var restored = row.FromEnvironment && row.RevokedAt is not null;
+        if (rotated || restored)
         {
             row.ProtectedSecret = protector.Protect(secret);
             row.RevokedAt = null;
-            db.AuditEvents.Add(AuditEvent.BySystem(time.GetUtcNow(), "integration.secret-rotated", row.KeyId, "from ReleaseGate__Jenkins__Secret"));
+            db.AuditEvents.Add(AuditEvent.BySystem(time.GetUtcNow(), rotated ? "integration.secret-rotated" : "integration.restored", row.KeyId, "from ReleaseGate__Jenkins__Secret"));
             await db.SaveChangesAsync(ct);
         }
     }

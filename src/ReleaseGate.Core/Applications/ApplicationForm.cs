@@ -1,0 +1,103 @@
+namespace ReleaseGate.Core.Applications;
+
+/// <summary>
+/// An application as a person edits it: lists and environment variables as text. Turned into an
+/// <see cref="Application"/> by <see cref="SaveApplication"/>, which reports what does not parse.
+/// </summary>
+public sealed class ApplicationForm
+{
+    /// <summary>Null for a new application.</summary>
+    public int? Id { get; set; }
+    public string Slug { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string StagingRepository { get; set; } = "";
+    public string ProductionRepository { get; set; } = "";
+    public string SwarmService { get; set; } = "";
+    public int RequiredApprovals { get; set; } = 1;
+    /// <summary>Mail addresses separated by commas, semicolons or line breaks.</summary>
+    public string TeamEmails { get; set; } = "";
+    public string QaEmails { get; set; } = "";
+    public string ContainerName { get; set; } = "";
+    public int PublishedPort { get; set; }
+    public int ContainerPort { get; set; } = 8080;
+    /// <summary>One <c>KEY=VALUE</c> a line.</summary>
+    public string EnvironmentVariables { get; set; } = "";
+    public string HealthPath { get; set; } = "/health";
+    public int HealthTimeoutSeconds { get; set; } = 60;
+    public int Parallelism { get; set; } = 1;
+    public int DelaySeconds { get; set; } = 5;
+    public int MonitorSeconds { get; set; } = 15;
+    public RolloutFailureAction FailureAction { get; set; } = RolloutFailureAction.Rollback;
+    public RolloutOrder Order { get; set; } = RolloutOrder.StopFirst;
+    public bool ManagedByFile { get; private set; }
+
+    public const string EnvironmentVariablesField = "testEnvironment.environmentVariables";
+
+    private static readonly char[] ListSeparators = [',', ';', '\n', '\r'];
+
+    public static ApplicationForm From(Application a) => new()
+    {
+        Id = a.Id, Slug = a.Slug, DisplayName = a.DisplayName, StagingRepository = a.StagingRepository,
+        ProductionRepository = a.ProductionRepository, SwarmService = a.SwarmService, RequiredApprovals = a.RequiredApprovals,
+        TeamEmails = string.Join(", ", a.TeamEmails), QaEmails = string.Join(", ", a.QaEmails),
+        ContainerName = a.TestEnvironment.ContainerName, PublishedPort = a.TestEnvironment.PublishedPort,
+        ContainerPort = a.TestEnvironment.ContainerPort,
+        EnvironmentVariables = string.Join("\n", a.TestEnvironment.EnvironmentVariables.Select(kv => $"{kv.Key}={kv.Value}")),
+        HealthPath = a.TestEnvironment.HealthPath, HealthTimeoutSeconds = a.TestEnvironment.HealthTimeoutSeconds,
+        Parallelism = a.Rollout.Parallelism, DelaySeconds = a.Rollout.DelaySeconds, MonitorSeconds = a.Rollout.MonitorSeconds,
+        FailureAction = a.Rollout.FailureAction, Order = a.Rollout.Order, ManagedByFile = a.ManagedByFile,
+    };
+
+    /// <summary>The application this form describes, and what in its text does not parse.</summary>
+    internal (Application Application, List<(string Field, string Message)> Problems) ToApplication()
+    {
+        var problems = new List<(string Field, string Message)>();
+        var application = new Application
+        {
+            Slug = Slug.Trim(),
+            DisplayName = DisplayName.Trim(),
+            StagingRepository = StagingRepository.Trim(),
+            ProductionRepository = ProductionRepository.Trim(),
+            SwarmService = SwarmService.Trim(),
+            RequiredApprovals = RequiredApprovals,
+            TeamEmails = List(TeamEmails),
+            QaEmails = List(QaEmails),
+            TestEnvironment = new TestEnvironmentSpec
+            {
+                ContainerName = ContainerName.Trim(),
+                PublishedPort = PublishedPort,
+                ContainerPort = ContainerPort,
+                EnvironmentVariables = Variables(EnvironmentVariables, problems),
+                HealthPath = HealthPath.Trim(),
+                HealthTimeoutSeconds = HealthTimeoutSeconds,
+            },
+            Rollout = new RolloutPolicy
+            {
+                Parallelism = Parallelism, DelaySeconds = DelaySeconds, MonitorSeconds = MonitorSeconds,
+                FailureAction = FailureAction, Order = Order,
+            },
+        };
+        return (application, problems);
+    }
+
+    private static List<string> List(string text) =>
+        text.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static Dictionary<string, string> Variables(string text, List<(string Field, string Message)> problems)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        var lines = text.Replace("\r", "").Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            var equals = lines[i].IndexOf('=');
+            var key = equals < 0 ? "" : lines[i][..equals].Trim();
+            if (key.Length == 0 || key.Any(char.IsWhiteSpace))
+                problems.Add((EnvironmentVariablesField, $"line {i + 1} must be KEY=VALUE."));
+            else if (!variables.TryAdd(key, lines[i][(equals + 1)..]))
+                problems.Add((EnvironmentVariablesField, $"line {i + 1}: {key} is set twice."));
+        }
+        return variables;
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Core.Applications;
+
+public abstract record DeleteApplicationOutcome
+{
+    public sealed record Deleted(string Slug) : DeleteApplicationOutcome;
+    public sealed record Refused(string Reason) : DeleteApplicationOutcome;
+}
+
+/// <summary>Removes an application made by mistake: only one that never had a candidate, so no history is lost.</summary>
+public sealed class DeleteApplication(IDbContextFactory<ReleaseGateDb> dbs, TimeProvider time)
+{
+    public async Task<DeleteApplicationOutcome> RunAsync(int id, string user, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var app = await db.Applications.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (app is null)
+            return new DeleteApplicationOutcome.Refused($"There is no application {id}; it may have been deleted already.");
+        // The file would bring it back at the next start.
+        if (app.ManagedByFile)
+            return new DeleteApplicationOutcome.Refused($"'{app.Slug}' is declared in the applications file; remove it there, in Git.");
+        if (await db.Candidates.AnyAsync(c => c.ApplicationId == id, ct) || await db.Releases.AnyAsync(r => r.ApplicationId == id, ct))
+            return new DeleteApplicationOutcome.Refused($"'{app.Slug}' has candidates or releases; their history stays, so the application does too.");
+
+        db.Applications.Remove(app);
+        db.AuditEvents.Add(AuditEvent.ByUser(time.GetUtcNow(), user, "application.deleted", app.Slug));
+        await db.SaveChangesAsync(ct);
+        return new DeleteApplicationOutcome.Deleted(app.Slug);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Core.Applications;
+
+public abstract record SaveApplicationOutcome
+{
+    public sealed record Saved(int Id, bool Created) : SaveApplicationOutcome;
+    /// <summary>Nothing was changed; each problem names its field as <see cref="ApplicationRules"/> does ("" for the whole form).</summary>
+    public sealed record Refused(IReadOnlyList<(string Field, string Message)> Problems) : SaveApplicationOutcome;
+}
+
+/// <summary>An admin creates an application or changes one in the portal.</summary>
+public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimeProvider time)
+{
+    private const string ManagedByFileMessage = "is declared in the applications file; edit it in Git.";
+
+    public async Task<SaveApplicationOutcome> RunAsync(ApplicationForm form, string user, CancellationToken ct = default)
+    {
+        var (draft, problems) = form.ToApplication();
+        problems.AddRange(ApplicationRules.Problems(draft));
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        Application? current = null;
+        if (form.Id is { } id)
+        {
+            current = await db.Applications.SingleOrDefaultAsync(a => a.Id == id, ct);
+            if (current is null)
+                return Refused(("", $"There is no application {id}; it may have been deleted."));
+            if (current.ManagedByFile)
+                return Refused(("", $"'{current.Slug}' {ManagedByFileMessage}"));
+            // Jenkins, jobs and audit rows name an application by its slug: it stays what it was created as.
+            if (draft.Slug != current.Slug)
+                problems.Add(("slug", "cannot be changed once the application exists."));
+        }
+
+        var otherId = current?.Id ?? 0;
+        if (await db.Applications.AnyAsync(a => a.Id != otherId && a.Slug == draft.Slug, ct))
+            problems.Add(("slug", $"'{draft.Slug}' is already taken by another application."));
+        var port = draft.TestEnvironment.PublishedPort;
+        if (await db.Applications.Where(a => a.Id != otherId && a.TestEnvironment.PublishedPort == port)
+                .Select(a => a.Slug).FirstOrDefaultAsync(ct) is { } portOwner)
+            problems.Add(("testEnvironment.publishedPort", $"{port} is already the test port of '{portOwner}'."));
+        // The test host removes the previous container by name: a shared name would let one application remove another's.
+        var container = draft.TestEnvironment.ContainerName;
+        if (await db.Applications.Where(a => a.Id != otherId && a.TestEnvironment.ContainerName == container)
+                .Select(a => a.Slug).FirstOrDefaultAsync(ct) is { } containerOwner)
+            problems.Add(("testEnvironment.containerName", $"'{container}' is already the test container of '{containerOwner}'."));
+        if (problems.Count > 0) return new SaveApplicationOutcome.Refused(problems);
+
+        var now = time.GetUtcNow();
+        if (current is null)
+        {
+            db.Applications.Add(draft);
+            db.AuditEvents.Add(AuditEvent.ByUser(now, user, "application.created", draft.Slug, "in the portal"));
+        }
+        else
+        {
+            var changed = ChangedFields(current, draft);
+            if (changed.Count == 0) return new SaveApplicationOutcome.Saved(current.Id, Created: false);
+            Copy(draft, current);
+            // Field names only: environment variables may hold credentials the audit log must not keep.
+            db.AuditEvents.Add(AuditEvent.ByUser(now, user, "application.updated", current.Slug, "changed: " + string.Join(", ", changed)));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (current is null)
+        {
+            // Another admin took the slug between the check and the save; the unique index refused ours.
+            if (!await SlugTakenAsync(draft.Slug, ct)) throw;
+            return Refused(("slug", $"'{draft.Slug}' is already taken by another application."));
+        }
+        return new SaveApplicationOutcome.Saved((current ?? draft).Id, Created: current is null);
+    }
+
+    private async Task<bool> SlugTakenAsync(string slug, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Applications.AnyAsync(a => a.Slug == slug, ct);
+    }
+
+    private static SaveApplicationOutcome.Refused Refused((string Field, string Message) problem) => new([problem]);
+
+    private static void Copy(Application from, Application to)
+    {
+        to.DisplayName = from.DisplayName;
+        to.StagingRepository = from.StagingRepository;
+        to.ProductionRepository = from.ProductionRepository;
+        to.SwarmService = from.SwarmService;
+        to.RequiredApprovals = from.RequiredApprovals;
+        to.TeamEmails = from.TeamEmails;
+        to.QaEmails = from.QaEmails;
+        to.TestEnvironment = from.TestEnvironment;
+        to.Rollout = from.Rollout;
+    }
+
+    private static List<string> ChangedFields(Application before, Application after)
+    {
+        var (a, b) = (Settings(before), Settings(after));
+        return a.Keys.Union(b.Keys).Where(k => !JsonNode.DeepEquals(a[k], b[k])).ToList();
+    }
+
+    /// <summary>Every setting as "field" or "group.field", named as <see cref="ApplicationRules"/> names them.</summary>
+    private static Dictionary<string, JsonNode?> Settings(Application a)
+    {
+        var root = JsonSerializer.SerializeToNode(a, JsonOptions)!.AsObject();
+        var fields = new Dictionary<string, JsonNode?>();
+        foreach (var (name, value) in root)
+        {
+            if (name is "id" or "managedByFile") continue;
+            if (value is JsonObject group && name is "testEnvironment" or "rollout")
+                foreach (var (inner, innerValue) in group) fields[$"{name}.{inner}"] = innerValue;
+            else fields[name] = value;
+        }
+        return fields;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+}
