@@ -13,6 +13,9 @@ mkdir -p data
 # The first admin's password: generated once, kept beside the database, printed below.
 [ -s data/admin-password ] || openssl rand -base64 18 | tr -d '/+=' | head -c 20 > data/admin-password
 chmod 600 data/admin-password
+# A Jenkins integration for trying the callback API from this shell (scripts/jenkins/releasegate.sh).
+[ -s data/jenkins-secret ] || openssl rand -hex 24 > data/jenkins-secret
+chmod 600 data/jenkins-secret
 
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:8080}"
 export ReleaseGate__PublicUrl="${ReleaseGate__PublicUrl:-http://127.0.0.1:8080}"
@@ -22,6 +25,8 @@ export ReleaseGate__Admin__PasswordFile="${ReleaseGate__Admin__PasswordFile:-$PW
 export ReleaseGate__Smtp__Host="${ReleaseGate__Smtp__Host:-127.0.0.1}"
 export ReleaseGate__Smtp__Port="${ReleaseGate__Smtp__Port:-2525}"
 export ReleaseGate__TestEnvironment__DockerHost="${ReleaseGate__TestEnvironment__DockerHost:-$DOCKER_HOST}"
+export ReleaseGate__Jenkins__KeyId="${ReleaseGate__Jenkins__KeyId:-demo-jenkins}"
+export ReleaseGate__Jenkins__SecretFile="${ReleaseGate__Jenkins__SecretFile:-$PWD/data/jenkins-secret}"
 export ReleaseGate__ApplicationsFile="${ReleaseGate__ApplicationsFile:-$PWD/scripts/demo/applications.yml}"
 
 cat <<MSG
@@ -29,7 +34,13 @@ cat <<MSG
   ReleaseGate: $ASPNETCORE_URLS
   Sign in as:  $ReleaseGate__Admin__Email
   Password:    $(cat "$ReleaseGate__Admin__PasswordFile")   (kept in data/admin-password)
-  Mail sink:   SMTP 127.0.0.1:2525, messages in $(bash scripts/infra.sh env | sed -n 's/^RG_SMTP_LOG=//p')
+  Mail sink:   SMTP 127.0.0.1:2525 (messages are printed to /var/lib/releasegate-infra/smtp-sink.log)
+
+  Offer the demo image as a candidate, as Jenkins would:
+    export RELEASEGATE_URL=$ASPNETCORE_URLS RELEASEGATE_KEY_ID=$ReleaseGate__Jenkins__KeyId RELEASEGATE_SECRET=\$(cat data/jenkins-secret)
+    scripts/jenkins/releasegate.sh submit --application demo-web --image 127.0.0.1:5001/demo/web:v1 \\
+      --commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --build-number 1 \\
+      --build-url https://jenkins.example.com/job/demo-web/1/ --submitted-by dev@example.com
 
 MSG
 exec dotnet run --project src/ReleaseGate.Web -c Release --no-launch-profile
