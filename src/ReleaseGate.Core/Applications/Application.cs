@@ -18,6 +18,20 @@ public sealed class Application
     public RolloutPolicy Rollout { get; set; } = new();
     /// <summary>Declared in the applications file; the file wins over edits in the portal.</summary>
     public bool ManagedByFile { get; set; }
+
+    /// <summary>Takes every setting but the identity (id, slug) and the file flag from another declaration.</summary>
+    public void CopySettingsFrom(Application other)
+    {
+        DisplayName = other.DisplayName;
+        StagingRepository = other.StagingRepository;
+        ProductionRepository = other.ProductionRepository;
+        SwarmService = other.SwarmService;
+        RequiredApprovals = other.RequiredApprovals;
+        TeamEmails = other.TeamEmails;
+        QaEmails = other.QaEmails;
+        TestEnvironment = other.TestEnvironment;
+        Rollout = other.Rollout;
+    }
 }
 
 public sealed class TestEnvironmentSpec

@@ -61,7 +61,7 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         {
             var changed = ChangedFields(current, draft);
             if (changed.Count == 0) return new SaveApplicationOutcome.Saved(current.Id, Created: false);
-            Copy(draft, current);
+            current.CopySettingsFrom(draft);
             // Field names only: environment variables may hold credentials the audit log must not keep.
             db.AuditEvents.Add(AuditEvent.ByUser(now, user, "application.updated", current.Slug, "changed: " + string.Join(", ", changed)));
         }
@@ -86,19 +86,6 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
     }
 
     private static SaveApplicationOutcome.Refused Refused((string Field, string Message) problem) => new([problem]);
-
-    private static void Copy(Application from, Application to)
-    {
-        to.DisplayName = from.DisplayName;
-        to.StagingRepository = from.StagingRepository;
-        to.ProductionRepository = from.ProductionRepository;
-        to.SwarmService = from.SwarmService;
-        to.RequiredApprovals = from.RequiredApprovals;
-        to.TeamEmails = from.TeamEmails;
-        to.QaEmails = from.QaEmails;
-        to.TestEnvironment = from.TestEnvironment;
-        to.Rollout = from.Rollout;
-    }
 
     private static List<string> ChangedFields(Application before, Application after)
     {

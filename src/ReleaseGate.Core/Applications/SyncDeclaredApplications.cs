@@ -19,15 +19,7 @@ public sealed class SyncDeclaredApplications(IDbContextFactory<ReleaseGateDb> db
             d.ManagedByFile = true;
             if (existing.TryGetValue(d.Slug, out var current))
             {
-                current.DisplayName = d.DisplayName;
-                current.StagingRepository = d.StagingRepository;
-                current.ProductionRepository = d.ProductionRepository;
-                current.SwarmService = d.SwarmService;
-                current.TestEnvironment = d.TestEnvironment;
-                current.RequiredApprovals = d.RequiredApprovals;
-                current.TeamEmails = d.TeamEmails;
-                current.QaEmails = d.QaEmails;
-                current.Rollout = d.Rollout;
+                current.CopySettingsFrom(d);
                 current.ManagedByFile = true;
                 updated++;
                 db.AuditEvents.Add(AuditEvent.BySystem(now, "application.synced", d.Slug, $"from {source}"));
