@@ -34,9 +34,8 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
             .Select(g => g.OrderByDescending(r => r.StartedAt).Select(r => new { r.ApplicationId, r.Version, r.Digest, Since = r.FinishedAt ?? r.StartedAt }).First())
             .ToDictionaryAsync(r => r.ApplicationId, ct);
 
-        // The newest candidate still in play (not replaced, not already in production).
+        // The newest candidate: the one in play, or, when it made it, the one production now runs.
         var candidates = await db.Candidates.AsNoTracking()
-            .Where(c => c.Phase != CandidatePhase.Superseded && c.Phase != CandidatePhase.Released)
             .GroupBy(c => c.ApplicationId)
             .Select(g => g.OrderByDescending(c => c.RegisteredAt).Select(c => new
             {

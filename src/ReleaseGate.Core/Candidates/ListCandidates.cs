@@ -8,12 +8,12 @@ public sealed record CandidateQuery(CandidatePhase? Phase = null, string? Applic
 public sealed record CandidateListItem(Guid Id, string Application, string Version, string Digest, string Commit,
     CandidatePhase Phase, string SubmittedBy, DateTimeOffset RegisteredAt);
 
-public sealed record CandidatePage(IReadOnlyList<CandidateListItem> Items, int Total, int Page, int PageSize);
+public sealed record CandidateListPage(IReadOnlyList<CandidateListItem> Items, int Total, int Page, int PageSize);
 
 /// <summary>Recent candidates, newest first, filtered by phase and application and searched by version or commit.</summary>
 public sealed class ListCandidates(IDbContextFactory<ReleaseGateDb> dbs)
 {
-    public async Task<CandidatePage> RunAsync(CandidateQuery query, CancellationToken ct = default)
+    public async Task<CandidateListPage> RunAsync(CandidateQuery query, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var candidates = db.Candidates.AsNoTracking();
@@ -27,6 +27,6 @@ public sealed class ListCandidates(IDbContextFactory<ReleaseGateDb> dbs)
         var items = await candidates.OrderByDescending(c => c.RegisteredAt).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new CandidateListItem(c.Id, c.Application.Slug, c.Version, c.Digest, c.Commit, c.Phase, c.SubmittedBy, c.RegisteredAt))
             .ToListAsync(ct);
-        return new CandidatePage(items, total, page, pageSize);
+        return new CandidateListPage(items, total, page, pageSize);
     }
 }
