@@ -5,6 +5,7 @@ using ReleaseGate.Core.Builds;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Mail;
+using ReleaseGate.Core.SignOffs;
 
 namespace ReleaseGate.Core;
 
@@ -21,5 +22,8 @@ public static class UseCases
         .AddScoped<ReportBuild>()
         .AddScoped<SendDueMail>()
         .AddScoped<DeployCandidate>()
-        .AddScoped<RedeployCandidate>();
+        .AddScoped<RedeployCandidate>()
+        .AddScoped<ListCandidates>()
+        .AddScoped<SignOffCandidate>()
+        .AddScoped<WithdrawApproval>();
 }

@@ -9,6 +9,8 @@ using ReleaseGate.Web.Adapters.Mail;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Web.Adapters.Registry;
 using ReleaseGate.Web.Database;
+using ReleaseGate.Web.Adapters.Schedule;
+using ReleaseGate.Core.Schedule;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Integrations;
 using ReleaseGate.Web.Jobs;
@@ -148,6 +150,8 @@ public static class Extensions
         builder.Services.AddMudServices();
         builder.Services.AddLocalization();
         builder.Services.AddSingleton<UiText>();
+        builder.Services.AddScoped<BrowserTime>();
+        builder.Services.AddSingleton<ICutoffCalendar, QuartzCutoffCalendar>();
         builder.Services.AddSingleton<CandidateChanges>();
         builder.Services.AddSingleton<ICandidateChanges>(sp => sp.GetRequiredService<CandidateChanges>());
         builder.Services.Configure<RequestLocalizationOptions>(o =>

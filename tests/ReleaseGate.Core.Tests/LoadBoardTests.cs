@@ -1,6 +1,8 @@
 using ReleaseGate.Core.Board;
 using ReleaseGate.Core.Candidates;
+using Microsoft.Extensions.Time.Testing;
 using ReleaseGate.Core.Releases;
+using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.SignOffs;
 
 namespace ReleaseGate.Core.Tests;
@@ -37,7 +39,7 @@ public class LoadBoardTests
             await db.SaveChangesAsync(ct);
         }
 
-        var rows = await new LoadBoard(dbs).RunAsync(ct);
+        var rows = await new LoadBoard(dbs, new OneOffCalendar(), new FakeTimeProvider(T0.AddDays(4))).RunAsync("qa1@example.com", ct);
 
         Assert.Equal(["billing", "orders-api"], rows.Select(r => r.Slug));
         Assert.Null(rows[0].Production);
@@ -48,5 +50,37 @@ public class LoadBoardTests
         Assert.Equal("1.3.0", ordersRow.Candidate!.Version);
         Assert.Equal(CandidatePhase.AwaitingSignOff, ordersRow.Candidate.Phase);
         Assert.Equal(1, ordersRow.Candidate.Approvals);
+        Assert.True(ordersRow.Candidate.ViewerVoted);
+        Assert.Null(ordersRow.Cutoff);
     }
+
+    [Fact]
+    public async Task Each_application_gets_the_earliest_cutoff_of_the_enabled_windows_covering_it_outside_freezes()
+    {
+        await using var dbs = await TestDb.CreateAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await using (var db = dbs.CreateDbContext())
+        {
+            db.Applications.AddRange(Build.Application("orders-api"), Build.Application("billing"));
+            db.ReleaseWindows.AddRange(
+                new ReleaseWindow { Name = "past", CutoffAt = T0.AddHours(-1) },
+                new ReleaseWindow { Name = "disabled", CutoffAt = T0.AddHours(1), Enabled = false },
+                new ReleaseWindow { Name = "frozen", CutoffAt = T0.AddHours(2) },
+                new ReleaseWindow { Name = "billing only", CutoffAt = T0.AddHours(3), ApplicationSlugs = ["billing"] },
+                new ReleaseWindow { Name = "everyone", CutoffAt = T0.AddHours(5) });
+            db.Freezes.Add(new Freeze { Reason = "holiday", StartsAt = T0.AddHours(1.5), EndsAt = T0.AddHours(2.5) });
+            await db.SaveChangesAsync(ct);
+        }
+
+        var rows = await new LoadBoard(dbs, new OneOffCalendar(), new FakeTimeProvider(T0)).RunAsync(null, ct);
+
+        Assert.Equal(new NextCutoff("billing only", T0.AddHours(3)), rows.Single(r => r.Slug == "billing").Cutoff);
+        Assert.Equal(new NextCutoff("everyone", T0.AddHours(5)), rows.Single(r => r.Slug == "orders-api").Cutoff);
+    }
+}
+
+/// <summary>One-off windows only: recurring ones are read by the web host's Quartz calendar.</summary>
+internal sealed class OneOffCalendar : ICutoffCalendar
+{
+    public DateTimeOffset? NextCutoff(ReleaseWindow window, DateTimeOffset after) => window.CutoffAt > after ? window.CutoffAt : null;
 }

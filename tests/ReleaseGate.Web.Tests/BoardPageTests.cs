@@ -1,59 +1,25 @@
 using Bunit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
-using ReleaseGate.Core.Applications;
-using ReleaseGate.Core.Board;
 using ReleaseGate.Core.Candidates;
-using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Releases;
+using ReleaseGate.Core.Schedule;
+using ReleaseGate.Core.SignOffs;
+using ReleaseGate.Core.Users;
 using ReleaseGate.Web.Components.Pages;
-using ReleaseGate.Web.Live;
-using ReleaseGate.Web.Localization;
 
 namespace ReleaseGate.Web.Tests;
 
-public class BoardPageTests : BunitContext
+public class BoardPageTests : ComponentTests
 {
-    private readonly TempDatabase database = new();
-
-    public BoardPageTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddMudServices();
-        Services.AddSingleton<UiText>();
-        Services.AddSingleton<IDbContextFactory<ReleaseGateDb>>(database);
-        Services.AddScoped<LoadBoard>();
-        Services.AddLogging();
-        Services.AddSingleton<CandidateChanges>();
-    }
-
-    private static Application App(string slug) => new()
-    {
-        Slug = slug, DisplayName = slug.ToUpperInvariant(), StagingRepository = $"127.0.0.1:5001/{slug}",
-        ProductionRepository = $"127.0.0.1:5002/{slug}", SwarmService = slug, RequiredApprovals = 2,
-        TestEnvironment = new TestEnvironmentSpec { ContainerName = slug, PublishedPort = 18080 },
-    };
-
     [Fact]
     public void Lists_each_application_with_production_and_candidate()
     {
-        var at = DateTimeOffset.Parse("2026-11-25T08:00:00Z");
-        using (var db = database.CreateDbContext())
+        using (var db = Database.CreateDbContext())
         {
-            var orders = App("orders-api");
-            var billing = App("billing");
-            db.Applications.AddRange(orders, billing);
+            var orders = App("orders-api", requiredApprovals: 2);
+            db.Applications.AddRange(orders, App("billing"));
             db.SaveChanges();
-            db.Releases.Add(new Release { ApplicationId = orders.Id, Version = "1.4.1", Digest = "sha256:" + new string('b', 64), StartedAt = at, FinishedAt = at, Outcome = ReleaseOutcome.Succeeded });
-            var candidate = new Candidate
-            {
-                ApplicationId = orders.Id, Version = "1.4.2", Digest = "sha256:" + new string('c', 64), Commit = "abc", SubmittedBy = "dev@example.com",
-                RegisteredAt = at.AddHours(1), TestUrl = "http://127.0.0.1:18080/",
-            };
-            candidate.MoveTo(CandidatePhase.Deploying, at.AddHours(1), "system", "deploying");
-            candidate.MoveTo(CandidatePhase.AwaitingSignOff, at.AddHours(1), "system", "ready");
-            db.Candidates.Add(candidate);
+            db.Releases.Add(new Release { ApplicationId = orders.Id, Version = "1.4.1", Digest = "sha256:" + new string('b', 64), StartedAt = Now.AddDays(-1), FinishedAt = Now.AddDays(-1), Outcome = ReleaseOutcome.Succeeded });
+            db.Candidates.Add(CandidateIn(orders, CandidatePhase.AwaitingSignOff, "1.4.2"));
             db.SaveChanges();
         }
 
@@ -73,15 +39,90 @@ public class BoardPageTests : BunitContext
     }
 
     [Fact]
+    public void Shows_a_chip_for_every_phase_a_candidate_can_be_in()
+    {
+        using (var db = Database.CreateDbContext())
+        {
+            foreach (var phase in Enum.GetValues<CandidatePhase>())
+                db.Candidates.Add(CandidateIn(App("app-" + phase.ToString().ToLowerInvariant()), phase));
+            db.SaveChanges();
+        }
+
+        var page = Render<Board>();
+        page.WaitForElement("#board");
+
+        var chips = page.FindAll("#board .phase-chip").Select(c => c.GetAttribute("data-phase")).Order().ToList();
+        Assert.Equal(Enum.GetNames<CandidatePhase>().Order(), chips);
+        Assert.Contains("Awaiting sign-off", page.Find(".phase-chip[data-phase=AwaitingSignOff]").TextContent);
+    }
+
+    [Fact]
+    public void Puts_the_candidates_waiting_for_the_viewers_sign_off_first()
+    {
+        using (var db = Database.CreateDbContext())
+        {
+            db.Candidates.Add(CandidateIn(App("a-approved"), CandidatePhase.Approved));
+            db.Candidates.Add(CandidateIn(App("b-voted"), CandidatePhase.AwaitingSignOff));
+            db.Candidates.Add(CandidateIn(App("z-waiting"), CandidatePhase.AwaitingSignOff));
+            db.SaveChanges();
+            var voted = db.Candidates.Single(c => c.Application.Slug == "b-voted");
+            db.SignOffs.Add(new SignOff { CandidateId = voted.Id, Digest = voted.Digest, User = "qa1@example.com", At = Now });
+            db.SaveChanges();
+        }
+        var auth = AddAuthorization();
+        auth.SetAuthorized("qa1@example.com");
+        auth.SetRoles(Roles.QA);
+
+        var page = Render<Board>();
+        page.WaitForElement("#board");
+
+        var rows = page.FindAll("#board tbody tr");
+        Assert.Contains("z-waiting", rows[0].TextContent);
+        Assert.Contains("board-needs-action", rows[0].ClassName);
+        Assert.Equal("ActionSignOff", rows[0].QuerySelector(".board-action")!.GetAttribute("data-action"));
+        Assert.Single(page.FindAll(".board-needs-action"));
+    }
+
+    [Fact]
+    public void Filters_by_phase_and_searches_by_version()
+    {
+        using (var db = Database.CreateDbContext())
+        {
+            db.Candidates.Add(CandidateIn(App("orders-api"), CandidatePhase.Approved, "2.0.0"));
+            db.Candidates.Add(CandidateIn(App("billing"), CandidatePhase.AwaitingSignOff, "3.1.0"));
+            db.SaveChanges();
+        }
+        var page = Render<Board>();
+        page.WaitForElement("#board");
+
+        page.Find("#board-search").Input("3.1");
+        page.WaitForAssertion(() => Assert.Equal(["3.1.0"], page.FindAll(".board-candidate").Select(e => e.TextContent)));
+
+        page.Find("#board-search").Input("nothing-like-this");
+        page.WaitForElement("#board-no-match");
+    }
+
+    [Fact]
+    public void Shows_the_next_cutoff_of_a_recurring_window_as_a_countdown()
+    {
+        using (var db = Database.CreateDbContext())
+        {
+            db.Applications.Add(App("orders-api"));
+            // Every day at 18:00 in Shanghai (10:00 UTC): one hour after Now.
+            db.ReleaseWindows.Add(new ReleaseWindow { Name = "daily", Cron = "0 0 18 * * ?", TimeZoneId = "Asia/Shanghai" });
+            db.SaveChanges();
+        }
+
+        var page = Render<Board>();
+        page.WaitForElement("#board");
+
+        Assert.Equal("in 01:00:00", page.Find(".countdown").TextContent);
+    }
+
+    [Fact]
     public void Says_so_when_there_are_no_applications()
     {
         var page = Render<Board>();
         page.WaitForElement("#board-empty");
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        base.Dispose(disposing);
-        database.Dispose();
     }
 }

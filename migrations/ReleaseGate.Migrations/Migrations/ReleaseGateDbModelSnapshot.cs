@@ -312,6 +312,8 @@ namespace ReleaseGate.Migrations.Migrations
 
                     b.HasIndex("Commit");
 
+                    b.HasIndex("RegisteredAt");
+
                     b.HasIndex("Version");
 
                     b.HasIndex("ApplicationId", "Phase");

@@ -73,10 +73,42 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
 
         db.AuditEvents.Add(AuditEvent.ByIntegration(now, integrationKeyId, "candidate.registered", $"{app.Slug} {candidate.Version}",
             JsonSerializer.Serialize(new { candidate.Id, candidate.Digest, request.BuildNumber, request.Commit })));
-        await db.SaveChangesAsync(ct);
+        await SaveSupersedingAsync(db, now, ct);
         foreach (var id in older.Select(o => o.Id).Append(candidate.Id)) changes.Published(id);
         // After the save: a lost enqueue is caught up at the next start (candidates left Registered).
         await deployments.EnqueueAsync(candidate.Id, app.Slug, ct);
         return new RegistrationOutcome.Created(candidate);
+    }
+
+    /// <summary>
+    /// An older candidate's deployment job may move it on (progress, test URL) between our read and our write:
+    /// take its new state and supersede it again, rather than failing the registration.
+    /// </summary>
+    private static async Task SaveSupersedingAsync(ReleaseGateDb db, DateTimeOffset now, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException e) when (attempt < 5)
+            {
+                foreach (var entry in e.Entries.Where(x => x.Entity is Candidate))
+                {
+                    var old = (Candidate)entry.Entity;
+                    var message = old.Events.Last(x => x.Kind == nameof(CandidatePhase.Superseded)).Message;
+                    foreach (var pending in old.Events.Where(x => db.Entry(x).State == EntityState.Added).ToList())
+                    {
+                        db.Entry(pending).State = EntityState.Detached;
+                        old.Events.Remove(pending);
+                    }
+                    await entry.ReloadAsync(ct);
+                    if (PhaseTable.Allows(old.Phase, CandidatePhase.Superseded))
+                        old.MoveTo(CandidatePhase.Superseded, now, "system", message);
+                }
+            }
+        }
     }
 }

@@ -67,6 +67,8 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.HasMany(c => c.SignOffs).WithOne().HasForeignKey(x => x.CandidateId);
             e.HasIndex(c => new { c.ApplicationId, c.RegisteredAt });
             e.HasIndex(c => new { c.ApplicationId, c.Phase });
+            // The candidate list pages through every application's candidates, newest first.
+            e.HasIndex(c => c.RegisteredAt);
             e.HasIndex(c => c.Version);
             e.HasIndex(c => c.Commit);
         });

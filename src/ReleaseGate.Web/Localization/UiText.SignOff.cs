@@ -1,0 +1,113 @@
+namespace ReleaseGate.Web.Localization;
+
+/// <summary>Texts of the board, the candidate pages and the sign-off dialog.</summary>
+public sealed partial class UiText
+{
+    private static readonly Dictionary<string, (string En, string Zh)> SignOff = new()
+    {
+        // Phases (the chip shows these; data-phase keeps the API value)
+        ["PhaseRegistered"] = ("Registered", "已登记"),
+        ["PhaseDeploying"] = ("Deploying", "部署中"),
+        ["PhaseDeployFailed"] = ("Deploy failed", "部署失败"),
+        ["PhaseAwaitingSignOff"] = ("Awaiting sign-off", "等待签核"),
+        ["PhaseApproved"] = ("Approved", "已批准"),
+        ["PhaseRejected"] = ("Rejected", "已拒绝"),
+        ["PhaseSuperseded"] = ("Superseded", "已被取代"),
+        ["PhasePromoting"] = ("Promoting", "正在推送"),
+        ["PhaseRollingOut"] = ("Rolling out", "滚动更新中"),
+        ["PhaseRolloutPaused"] = ("Rollout paused", "滚动更新已暂停"),
+        ["PhaseRolledBack"] = ("Rolled back", "已回滚"),
+        ["PhaseErrored"] = ("Errored", "出错"),
+        ["PhaseReleased"] = ("Released", "已发布"),
+
+        // Board
+        ["AllPhases"] = ("All phases", "所有阶段"),
+        ["AllApplications"] = ("All applications", "所有应用"),
+        ["Search"] = ("Search version or commit", "搜索版本或提交"),
+        ["NextCutoff"] = ("Next cutoff", "下一个截止时间"),
+        ["NoCutoff"] = ("no cutoff planned", "暂无截止时间"),
+        ["CutoffIn"] = ("in {0}", "还剩 {0}"),
+        ["CutoffDue"] = ("due now", "即将截止"),
+        ["CountdownDays"] = ("{0}d {1}", "{0}天 {1}"),
+        ["YourAction"] = ("Your action", "待您处理"),
+        ["ActionSignOff"] = ("Sign off", "待签核"),
+        ["ActionRedeploy"] = ("Redeploy", "需重新部署"),
+        ["ActionRollout"] = ("Resume or roll back", "继续或回滚"),
+        ["NoMatch"] = ("Nothing matches these filters.", "没有符合筛选条件的内容。"),
+
+        // Candidate page
+        ["Version"] = ("Version", "版本"),
+        ["Digest"] = ("Digest", "镜像摘要"),
+        ["CopyDigest"] = ("Copy digest", "复制镜像摘要"),
+        ["Copied"] = ("Copied to the clipboard.", "已复制到剪贴板。"),
+        ["Commit"] = ("Commit", "提交"),
+        ["Branch"] = ("Branch", "分支"),
+        ["Build"] = ("Build", "构建"),
+        ["SubmittedBy"] = ("Submitted by", "提交人"),
+        ["RegisteredAt"] = ("Registered", "登记时间"),
+        ["TargetWindow"] = ("Target window", "目标发布窗口"),
+        ["NoTestUrl"] = ("not running in test yet", "尚未在测试环境运行"),
+        ["CandidateNotFound"] = ("There is no such candidate.", "没有这个候选版本。"),
+        ["DeployProgress"] = ("Deploying to the test host", "正在部署到测试环境"),
+        ["DeployFailedTitle"] = ("The test deployment failed", "测试环境部署失败"),
+        ["LastLogLines"] = ("Last log lines", "最后的日志"),
+        ["Redeploy"] = ("Redeploy", "重新部署"),
+        ["RedeployRequested"] = ("Redeploy requested.", "已请求重新部署。"),
+        ["RedeployRefused"] = ("This candidate cannot be redeployed now.", "该候选版本现在无法重新部署。"),
+        ["SignOffTitle"] = ("Sign-off", "签核"),
+        ["ApprovalsOf"] = ("{0} of {1} approvals", "已批准 {0} / {1}"),
+        ["NoVotes"] = ("Nobody has signed off yet.", "还没有人签核。"),
+        ["Approve"] = ("Approve", "批准"),
+        ["Reject"] = ("Reject", "拒绝"),
+        ["Approved"] = ("approved", "批准"),
+        ["Rejected"] = ("rejected", "拒绝"),
+        ["WithdrawApproval"] = ("Withdraw my approval", "撤回我的批准"),
+        ["ApprovalWithdrawn"] = ("Your approval was withdrawn.", "您的批准已撤回。"),
+        ["ChangesSince"] = ("Changes since {0}", "自 {0} 以来的变更"),
+        ["ChangesSinceStart"] = ("Changes (nothing released yet)", "变更(尚未发布过)"),
+        ["NoChanges"] = ("Jenkins sent no commit list.", "Jenkins 没有发送提交列表。"),
+        ["Timeline"] = ("Timeline", "时间线"),
+        ["TimesIn"] = ("Times in {0}", "时区:{0}"),
+        ["JustNow"] = ("just now", "刚刚"),
+        ["MinuteAgo"] = ("{0} minute ago", "{0} 分钟前"),
+        ["MinutesAgo"] = ("{0} minutes ago", "{0} 分钟前"),
+        ["HourAgo"] = ("{0} hour ago", "{0} 小时前"),
+        ["HoursAgo"] = ("{0} hours ago", "{0} 小时前"),
+        ["DayAgo"] = ("{0} day ago", "{0} 天前"),
+        ["DaysAgo"] = ("{0} days ago", "{0} 天前"),
+
+        ["EventApproval"] = ("Approval", "批准"),
+        ["EventApprovalWithdrawn"] = ("Approval withdrawn", "撤回批准"),
+        ["EventRedeployRequested"] = ("Redeploy requested", "请求重新部署"),
+        ["EventDeployResumed"] = ("Deployment resumed", "恢复部署"),
+        ["EventMissedCutoff"] = ("Missed cutoff", "错过截止时间"),
+
+        // Sign-off dialog
+        ["ApproveTitle"] = ("Approve {0} {1}", "批准 {0} {1}"),
+        ["RejectTitle"] = ("Reject {0} {1}", "拒绝 {0} {1}"),
+        ["SignOffDigest"] = ("You sign off exactly this image:", "您签核的是这个镜像:"),
+        ["Comment"] = ("Comment", "备注"),
+        ["CommentOptional"] = ("Comment (optional)", "备注(可选)"),
+        ["CommentRequired"] = ("A rejection needs a comment that says what is wrong.", "拒绝时必须填写备注,说明问题所在。"),
+        ["Cancel"] = ("Cancel", "取消"),
+        ["SignedApproved"] = ("Your approval was recorded.", "您的批准已记录。"),
+        ["SignedRejected"] = ("Your rejection was recorded.", "您的拒绝已记录。"),
+
+        // Refusals from the sign-off rules (SignOffRefusal)
+        ["RefusalCandidateNotFound"] = ("This candidate does not exist.", "该候选版本不存在。"),
+        ["RefusalUnknownUser"] = ("Your account was not found; sign in again.", "找不到您的账号,请重新登录。"),
+        ["RefusalNotQa"] = ("Only a member of QA can approve or reject a candidate.", "只有 QA 成员可以批准或拒绝候选版本。"),
+        ["RefusalSubmitter"] = ("You submitted this candidate, so you cannot sign it off: another QA member must.", "您是该候选版本的提交人,不能签核,需由其他 QA 成员签核。"),
+        ["RefusalAlreadyVoted"] = ("You have already signed off this candidate: one vote per person.", "您已签核过该候选版本:每人只能投一票。"),
+        ["RefusalWrongDigest"] = ("The image changed: this candidate is not the digest you saw. Reload the page.", "镜像已变化:该候选版本不是您看到的摘要。请刷新页面。"),
+        ["RefusalWrongPhase"] = ("This candidate is no longer awaiting sign-off.", "该候选版本已不再等待签核。"),
+        ["RefusalCommentRequired"] = ("A rejection needs a comment that says what is wrong.", "拒绝时必须填写备注,说明问题所在。"),
+        ["RefusalChangedMeanwhile"] = ("Someone else acted on this candidate first; reload the page and decide again.", "其他人已先处理了该候选版本;请刷新页面后重新决定。"),
+        ["RefusalNoApprovalToWithdraw"] = ("You have no approval on this candidate to withdraw.", "您在该候选版本上没有可撤回的批准。"),
+
+        // Candidates list
+        ["RecentCandidates"] = ("Recent candidates", "最近的候选版本"),
+        ["NoCandidates"] = ("No candidates match.", "没有符合条件的候选版本。"),
+        ["TotalCount"] = ("{0} candidates", "共 {0} 个候选版本"),
+    };
+}
