@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
+using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Web.Tests;
 
@@ -121,8 +122,14 @@ public class DeploymentTests : IAsyncLifetime
             squatter.Stop();
         }
 
+        await portal.CreateUserAsync("qa@example.com", Roles.QA);
+        await portal.CreateUserAsync("dev@example.com");
         using (var scope = portal.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<RedeployCandidate>().RunAsync(id, "qa@example.com", Ct);
+        {
+            var redeploy = scope.ServiceProvider.GetRequiredService<RedeployCandidate>();
+            await Assert.ThrowsAsync<MissingRoleException>(() => redeploy.RunAsync(id, "dev@example.com", Ct));
+            await redeploy.RunAsync(id, "qa@example.com", Ct);
+        }
 
         var redeployed = await portal.WaitForPhaseAsync(id, Deploy, CandidatePhase.AwaitingSignOff);
         Assert.Contains(redeployed.Events, e => e.Kind == "RedeployRequested" && e.Actor == "qa@example.com");
@@ -137,6 +144,7 @@ public class DeploymentTests : IAsyncLifetime
         var id = await portal.RegisterAsync("deploy-refuse", "127.0.0.1:5001/demo/web:v1", 1);
         await portal.WaitForPhaseAsync(id, Deploy, CandidatePhase.AwaitingSignOff);
 
+        await portal.CreateUserAsync("qa@example.com", Roles.QA);
         using var scope = portal.Services.CreateScope();
         var redeploy = scope.ServiceProvider.GetRequiredService<RedeployCandidate>();
         await Assert.ThrowsAsync<PhaseTransitionException>(() => redeploy.RunAsync(id, "qa@example.com", Ct));

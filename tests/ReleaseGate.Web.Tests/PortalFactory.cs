@@ -33,6 +33,17 @@ public class PortalFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
+    /// <summary>A local account with the given roles, as an admin would create it.</summary>
+    public async Task CreateUserAsync(string email, params string[] roles)
+    {
+        using var scope = Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ReleaseGate.Core.Users.PortalUser>>();
+        var user = new ReleaseGate.Core.Users.PortalUser { UserName = email, Email = email, EmailConfirmed = true };
+        var created = await users.CreateAsync(user, "Test-pass-1");
+        if (!created.Succeeded) throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
+        if (roles.Length > 0) await users.AddToRolesAsync(user, roles);
+    }
+
     public ReleaseGateDb CreateDb() => Services.GetRequiredService<IDbContextFactory<ReleaseGateDb>>().CreateDbContext();
 
     public HttpClient CreateBrowserLikeClient() =>

@@ -37,31 +37,10 @@ public sealed class GetCandidate(IDbContextFactory<ReleaseGateDb> dbs)
             : null;
         var votes = c.SignOffs.Where(s => s.WithdrawnAt == null).OrderBy(s => s.At)
             .Select(s => new CandidateVote(s.User, s.Decision, s.Comment, s.At, s.Digest == c.Digest)).ToList();
-        var (productionVersion, sinceProduction) = await ChangesSinceProductionAsync(db, c, ct);
+        var (productionVersion, sinceProduction) = await ChangesSinceProduction.LoadAsync(db, c, ct);
         return new CandidateDetails(c.Id, c.Application.Slug, c.Version, c.Digest, c.Commit, c.Branch, c.BuildNumber,
             c.BuildUrl, c.SubmittedBy, c.Phase, c.Progress, c.Application.RequiredApprovals, votes, window, c.TestUrl,
             c.RegisteredAt, c.Changes, c.Events.OrderBy(e => e.At).ThenBy(e => e.Id).ToList(), c.ConcurrencyToken,
             productionVersion, sinceProduction);
-    }
-
-    /// <summary>
-    /// Each build sends only its own commits, so the changes since production are this candidate's plus those of
-    /// the candidates registered between the released one and this one, newest first, each commit once.
-    /// </summary>
-    private static async Task<(string?, IReadOnlyList<CommitChange>)> ChangesSinceProductionAsync(ReleaseGateDb db, Candidate c, CancellationToken ct)
-    {
-        var release = await db.Releases.AsNoTracking()
-            .Where(r => r.ApplicationId == c.ApplicationId && r.Outcome == ReleaseOutcome.Succeeded)
-            .OrderByDescending(r => r.StartedAt).Select(r => new { r.Version, r.CandidateId }).FirstOrDefaultAsync(ct);
-        var releasedAt = release?.CandidateId is { } releasedId
-            ? await db.Candidates.Where(x => x.Id == releasedId).Select(x => (DateTimeOffset?)x.RegisteredAt).SingleOrDefaultAsync(ct)
-            : null;
-        var between = releasedAt is { } from && from < c.RegisteredAt
-            ? await db.Candidates.AsNoTracking()
-                .Where(x => x.ApplicationId == c.ApplicationId && x.RegisteredAt > from && x.RegisteredAt < c.RegisteredAt)
-                .OrderByDescending(x => x.RegisteredAt).Select(x => x.Changes).ToListAsync(ct)
-            : [];
-        var all = between.Prepend(c.Changes).SelectMany(x => x).DistinctBy(x => x.Commit).ToList();
-        return (release?.Version, all);
     }
 }

@@ -4,7 +4,6 @@ using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Mail;
-using ReleaseGate.Core.Releases;
 
 namespace ReleaseGate.Core.Deployments;
 
@@ -103,13 +102,11 @@ public sealed class DeployCandidate(
         c.MoveTo(CandidatePhase.AwaitingSignOff, now, "system", $"Running in test at {c.TestUrl}; waiting for QA.");
         db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.deployed", $"{c.Application.Slug} {c.Version}", c.TestUrl));
 
-        var production = await db.Releases.AsNoTracking()
-            .Where(r => r.ApplicationId == c.ApplicationId && r.Outcome == ReleaseOutcome.Succeeded)
-            .OrderByDescending(r => r.StartedAt).Select(r => r.Version).FirstOrDefaultAsync(ct);
         if (c.Application.QaEmails.Count > 0)
         {
+            var (production, sinceProduction) = await ChangesSinceProduction.LoadAsync(db, c, ct);
             var changesText = new StringBuilder();
-            foreach (var change in c.Changes) changesText.AppendLine($"{change.Commit[..Math.Min(7, change.Commit.Length)]} {change.Author}: {change.Message}");
+            foreach (var change in sinceProduction) changesText.AppendLine($"{change.Commit[..Math.Min(7, change.Commit.Length)]} {change.Author}: {change.Message}");
             var mail = new MailText()
                 .Heading($"{c.Application.Slug} {c.Version} is ready to test", $"{c.Application.Slug} {c.Version} 已可测试")
                 .Link("Test it here", "测试地址", c.TestUrl)

@@ -54,6 +54,7 @@ public sealed partial class UiText
         ["Redeploy"] = ("Redeploy", "重新部署"),
         ["RedeployRequested"] = ("Redeploy requested.", "已请求重新部署。"),
         ["RedeployRefused"] = ("This candidate cannot be redeployed now.", "该候选版本现在无法重新部署。"),
+        ["RedeployNeedsRole"] = ("Only QA and release managers can redeploy.", "只有 QA 和发布经理可以重新部署。"),
         ["SignOffTitle"] = ("Sign-off", "签核"),
         ["ApprovalsOf"] = ("{0} of {1} approvals", "已批准 {0} / {1}"),
         ["NoVotes"] = ("Nobody has signed off yet.", "还没有人签核。"),
