@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseGate.Core.Applications;
+using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Board;
 using ReleaseGate.Core.Builds;
 using ReleaseGate.Core.Candidates;
@@ -14,6 +15,8 @@ public static class UseCases
 {
     public static IServiceCollection AddReleaseGateUseCases(this IServiceCollection services) => services
         .AddScoped<LoadBoard>()
+        .AddScoped<ListAuditEvents>()
+        .AddScoped<VerifyAuditChain>()
         .AddScoped<SyncDeclaredApplications>()
         .AddScoped<SaveApplication>()
         .AddScoped<DeleteApplication>()

@@ -1,0 +1,27 @@
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Core.Audit;
+
+public sealed record AuditQuery(string? Actor = null, string? Action = null, string? Subject = null, int Page = 1, int PageSize = 50);
+
+public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total, int Page, int PageSize);
+
+/// <summary>The audit trail, newest first, filtered by who, what and on what.</summary>
+public sealed class ListAuditEvents(IDbContextFactory<ReleaseGateDb> dbs)
+{
+    public async Task<AuditPage> RunAsync(AuditQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var rows = db.AuditEvents.AsNoTracking();
+        if (query.Actor?.Trim() is { Length: > 0 } actor) rows = rows.Where(a => a.Actor.Contains(actor));
+        if (query.Action?.Trim() is { Length: > 0 } action) rows = rows.Where(a => a.Action.StartsWith(action));
+        if (query.Subject?.Trim() is { Length: > 0 } subject) rows = rows.Where(a => a.Subject.Contains(subject));
+
+        var pageSize = Math.Clamp(query.PageSize, 1, 200);
+        var page = Math.Max(1, query.Page);
+        var total = await rows.CountAsync(ct);
+        var items = await rows.OrderByDescending(a => a.Sequence).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return new AuditPage(items, total, page, pageSize);
+    }
+}
