@@ -30,7 +30,6 @@ public sealed class BadRequestPortal : ApiPortal, IAsyncLifetime
         await Task.Delay(1500);
     }
 
-    ValueTask IAsyncDisposable.DisposeAsync() => ValueTask.CompletedTask;
 }
 
 public sealed record BadRequest(string Name, int Status, string Problem, string? Field, Func<ApiClient, HttpRequestMessage> Build)
