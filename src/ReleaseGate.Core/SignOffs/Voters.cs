@@ -20,8 +20,6 @@ internal sealed record Voter(string UserName, string? Email, bool IsQa)
         var user = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized)
             .Select(u => new { u.Id, u.UserName, u.Email }).SingleOrDefaultAsync(ct);
         if (user is null) return null;
-        var isQa = await db.UserRoles.Where(ur => ur.UserId == user.Id)
-            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).AnyAsync(n => n == Roles.QA, ct);
-        return new Voter(user.UserName!, user.Email, isQa);
+        return new Voter(user.UserName!, user.Email, await UserRoles.HasAnyAsync(db, userName, [Roles.QA], ct));
     }
 }
