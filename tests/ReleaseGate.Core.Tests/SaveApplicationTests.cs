@@ -24,6 +24,16 @@ public class SaveApplicationTests
         FailureAction = RolloutFailureAction.Pause, Order = RolloutOrder.StartFirst,
     };
 
+    /// <summary>The form an admin gets on opening the saved application, with its current token.</summary>
+    private static ApplicationForm EditOf(TestDb dbs, int id, string slug = "orders-api")
+    {
+        using var db = dbs.CreateDbContext();
+        var form = Form(slug);
+        form.Id = id;
+        form.ConcurrencyToken = db.Applications.Single(a => a.Id == id).ConcurrencyToken;
+        return form;
+    }
+
     private static async Task<int> SavedIdAsync(TestDb dbs, ApplicationForm form)
     {
         var outcome = await new SaveApplication(dbs, Time).RunAsync(form, Admin, Ct);
@@ -120,8 +130,7 @@ public class SaveApplicationTests
     {
         await using var dbs = await TestDb.CreateAsync();
         var id = await SavedIdAsync(dbs, Form());
-        var form = Form();
-        form.Id = id;
+        var form = EditOf(dbs, id);
         form.RequiredApprovals = 3;
         form.EnvironmentVariables = "CONNECTION=Host=db;Password=secret-2";
 
@@ -142,8 +151,7 @@ public class SaveApplicationTests
     {
         await using var dbs = await TestDb.CreateAsync();
         var id = await SavedIdAsync(dbs, Form());
-        var form = Form("orders-api-2");
-        form.Id = id;
+        var form = EditOf(dbs, id, "orders-api-2");
 
         var problems = await ProblemsAsync(dbs, form);
 
@@ -181,5 +189,30 @@ public class SaveApplicationTests
 
         await using var db = dbs.CreateDbContext();
         Assert.Equal(["application.created"], await db.AuditEvents.Select(a => a.Action).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task An_edit_made_on_a_stale_form_is_refused_and_changes_nothing()
+    {
+        await using var dbs = await TestDb.CreateAsync();
+        var id = await SavedIdAsync(dbs, Form());
+        ApplicationForm Opened()
+        {
+            using var db = dbs.CreateDbContext();
+            return ApplicationForm.From(db.Applications.Single(a => a.Id == id));
+        }
+        var first = Opened();
+        var second = Opened();
+
+        first.RequiredApprovals = 3;
+        await SavedIdAsync(dbs, first);
+        second.DisplayName = "Orders (renamed)";
+        var problems = await ProblemsAsync(dbs, second);
+
+        Assert.Contains(problems, p => p.Field == "" && p.Message.Contains("changed this application"));
+        await using var read = dbs.CreateDbContext();
+        var app = await read.Applications.SingleAsync(a => a.Id == id, Ct);
+        Assert.Equal(3, app.RequiredApprovals);
+        Assert.Equal("Orders API", app.DisplayName);
     }
 }

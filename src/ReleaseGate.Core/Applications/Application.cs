@@ -18,6 +18,8 @@ public sealed class Application
     public RolloutPolicy Rollout { get; set; } = new();
     /// <summary>Declared in the applications file; the file wins over edits in the portal.</summary>
     public bool ManagedByFile { get; set; }
+    /// <summary>Changes on every save, so two admins editing at once cannot overwrite each other unseen.</summary>
+    public Guid ConcurrencyToken { get; set; } = Guid.NewGuid();
 
     /// <summary>Takes every setting but the identity (id, slug) and the file flag from another declaration.</summary>
     public void CopySettingsFrom(Application other)
@@ -31,6 +33,7 @@ public sealed class Application
         QaEmails = other.QaEmails;
         TestEnvironment = other.TestEnvironment;
         Rollout = other.Rollout;
+        ConcurrencyToken = Guid.NewGuid();
     }
 }
 

@@ -8,6 +8,8 @@ public sealed class ApplicationForm
 {
     /// <summary>Null for a new application.</summary>
     public int? Id { get; set; }
+    /// <summary>The application's token when the form was filled in; a save against a newer one is refused.</summary>
+    public Guid? ConcurrencyToken { get; set; }
     public string Slug { get; set; } = "";
     public string DisplayName { get; set; } = "";
     public string StagingRepository { get; set; } = "";
@@ -37,7 +39,7 @@ public sealed class ApplicationForm
 
     public static ApplicationForm From(Application a) => new()
     {
-        Id = a.Id, Slug = a.Slug, DisplayName = a.DisplayName, StagingRepository = a.StagingRepository,
+        Id = a.Id, ConcurrencyToken = a.ConcurrencyToken, Slug = a.Slug, DisplayName = a.DisplayName, StagingRepository = a.StagingRepository,
         ProductionRepository = a.ProductionRepository, SwarmService = a.SwarmService, RequiredApprovals = a.RequiredApprovals,
         TeamEmails = string.Join(", ", a.TeamEmails), QaEmails = string.Join(", ", a.QaEmails),
         ContainerName = a.TestEnvironment.ContainerName, PublishedPort = a.TestEnvironment.PublishedPort,

@@ -17,6 +17,7 @@ public abstract record SaveApplicationOutcome
 public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimeProvider time)
 {
     private const string ManagedByFileMessage = "is declared in the applications file; edit it in Git.";
+    private const string ChangedMeanwhile = "Someone else changed this application since you opened it; reload to see their changes.";
 
     public async Task<SaveApplicationOutcome> RunAsync(ApplicationForm form, string user, CancellationToken ct = default)
     {
@@ -32,6 +33,8 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
                 return Refused(("", $"There is no application {id}; it may have been deleted."));
             if (current.ManagedByFile)
                 return Refused(("", $"'{current.Slug}' {ManagedByFileMessage}"));
+            if (form.ConcurrencyToken != current.ConcurrencyToken)
+                return Refused(("", ChangedMeanwhile));
             // Jenkins, jobs and audit rows name an application by its slug: it stays what it was created as.
             if (draft.Slug != current.Slug)
                 problems.Add(("slug", "cannot be changed once the application exists."));
@@ -70,6 +73,10 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         {
             await db.SaveChangesAsync(ct);
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Refused(("", ChangedMeanwhile));
+        }
         catch (DbUpdateException) when (current is null)
         {
             // Another admin took the slug between the check and the save; the unique index refused ours.
@@ -100,7 +107,7 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         var fields = new Dictionary<string, JsonNode?>();
         foreach (var (name, value) in root)
         {
-            if (name is "id" or "managedByFile") continue;
+            if (name is "id" or "managedByFile" or "concurrencyToken") continue;
             if (value is JsonObject group && name is "testEnvironment" or "rollout")
                 foreach (var (inner, innerValue) in group) fields[$"{name}.{inner}"] = innerValue;
             else fields[name] = value;

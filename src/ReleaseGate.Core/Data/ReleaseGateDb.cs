@@ -53,6 +53,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         model.Entity<Application>(e =>
         {
             e.HasIndex(a => a.Slug).IsUnique();
+            e.Property(a => a.ConcurrencyToken).IsConcurrencyToken();
             e.OwnsOne(a => a.TestEnvironment, t =>
                 t.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>()));
             e.OwnsOne(a => a.Rollout);
