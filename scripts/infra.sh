@@ -34,6 +34,8 @@ SMTP_PORT=2525
 CHROMIUM=/usr/bin/chromium
 PYTHON=/usr/bin/python3
 ENV_FILE="$DIR/infra.env"
+TLS_DIR="$DIR/tls"
+TLS_ADDR=127.0.0.1:2376
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 IMAGES_SRC="$SCRIPT_DIR/test-images"
@@ -120,6 +122,11 @@ wait_until() {
 # probes
 
 engine_answers() { timeout 10 docker -H "unix://$SOCK" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+# The same engine over tcp with TLS client certificates, as a remote test host is reached.
+tls_answers() {
+  timeout 10 docker --tlsverify --tlscacert "$TLS_DIR/client/ca.pem" --tlscert "$TLS_DIR/client/cert.pem" \
+    --tlskey "$TLS_DIR/client/key.pem" -H "tcp://$TLS_ADDR" version --format '{{.Server.Version}}' >/dev/null 2>&1
+}
 swarm_state() { timeout 10 docker -H "unix://$SOCK" info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || echo unknown; }
 registry_answers() {
   # 200 without auth, 401 when htpasswd auth is enabled: both mean the registry serves /v2/
@@ -178,11 +185,40 @@ install_packages() {
   log "packages: installed"
 }
 
+# A CA, the engine's certificate for 127.0.0.1 and a client certificate (ca.pem, cert.pem, key.pem in
+# $TLS_DIR/client, the layout `docker --tlsverify` and ReleaseGate__TestEnvironment__TlsCertificatesPath use).
+make_tls() {
+  [[ -s "$TLS_DIR/client/key.pem" && -s "$TLS_DIR/server-cert.pem" ]] && return 0
+  log "tls: making a CA, a server certificate for 127.0.0.1 and a client certificate in $TLS_DIR"
+  rm -rf "$TLS_DIR" && mkdir -p "$TLS_DIR/client" && chmod 700 "$TLS_DIR"
+  (
+    cd "$TLS_DIR"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=ReleaseGate test CA" \
+      -keyout ca-key.pem -out ca.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout server-key.pem -out server.csr 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+      -extfile server.ext -out server-cert.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=releasegate" -keyout client/key.pem -out client.csr 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' > client.ext
+    openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3650 \
+      -extfile client.ext -out client/cert.pem 2>/dev/null
+    cp ca.pem client/ca.pem
+    rm -f ./*.csr ./*.ext
+  )
+}
+
 start_dockerd() {
   local pid
-  if engine_answers; then
+  make_tls
+  if engine_answers && tls_answers; then
     log "dockerd: running ($(d version --format '{{.Server.Version}}'))"
     return 0
+  fi
+  if engine_answers; then
+    # Started before it listened on tcp with TLS: restart it with the listener (containers and swarm survive).
+    log "dockerd: restarting to add the TLS listener on $TLS_ADDR"
+    stop_pid dockerd "$DIR/dockerd.pid" "$DIR/docker.sock" 90
   fi
   if pid="$(pid_of "$DIR/dockerd.pid" "$DIR/docker.sock")"; then
     log "dockerd: pid $pid exists but does not answer yet; waiting"
@@ -195,6 +231,8 @@ start_dockerd() {
       --data-root "$DIR/docker" \
       --exec-root "$DIR/exec" \
       --host "unix://$SOCK" \
+      --host "tcp://$TLS_ADDR" \
+      --tlsverify --tlscacert "$TLS_DIR/ca.pem" --tlscert "$TLS_DIR/server-cert.pem" --tlskey "$TLS_DIR/server-key.pem" \
       --pidfile "$DIR/dockerd.pid" \
       ${RG_DOCKERD_EXTRA_ARGS:-}
   fi
@@ -202,6 +240,7 @@ start_dockerd() {
     tail -n 40 "$DIR/dockerd.log" >&2 || true
     die "dockerd did not answer on $SOCK within 60 s"
   fi
+  wait_until 20 tls_answers || die "dockerd does not answer with TLS on $TLS_ADDR"
   log "dockerd: answers ($(d version --format '{{.Server.Version}}'))"
 }
 
@@ -211,6 +250,7 @@ ensure_swarm() {
   # after an engine restart the node can be "pending" for a moment
   if [[ "$state" == pending ]]; then
     wait_until 30 bash -c '[[ "$(docker -H "unix://$0" info --format "{{.Swarm.LocalNodeState}}")" == active ]]' "$SOCK" || true
+    tls_answers && report "docker engine (TLS)" 1 "tcp://$TLS_ADDR" || report "docker engine (TLS)" 0 "tcp://$TLS_ADDR"
     state="$(swarm_state)"
   fi
   if [[ "$state" == active ]]; then
@@ -370,6 +410,8 @@ write_env() {
     echo "# Written by scripts/infra.sh up; KEY=value lines (shell and .NET readable)"
     echo "RG_INFRA_DIR=$DIR"
     echo "DOCKER_HOST=unix://$SOCK"
+    echo "RG_DOCKER_TLS_HOST=tcp://$TLS_ADDR"
+    echo "RG_DOCKER_TLS_CERTS=$TLS_DIR/client"
     echo "RG_STAGING_REGISTRY=$STAGING_ADDR"
     echo "RG_PRODUCTION_REGISTRY=$PRODUCTION_ADDR"
     echo "RG_SMTP_SINK=$SMTP_HOST:$SMTP_PORT"
@@ -462,6 +504,7 @@ cmd_status() {
   echo "ReleaseGate infra ($DIR)"
   if engine_answers; then
     report "docker engine" 1 "$DOCKER_HOST (Engine $(d version --format '{{.Server.Version}}'))"
+    tls_answers && report "docker engine (TLS)" 1 "tcp://$TLS_ADDR" || report "docker engine (TLS)" 0 "tcp://$TLS_ADDR"
     state="$(swarm_state)"
     [[ "$state" == active ]] && report swarm 1 active || report swarm 0 "$state"
   else

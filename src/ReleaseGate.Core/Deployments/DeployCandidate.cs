@@ -35,6 +35,12 @@ public sealed class DeployCandidate(
         {
             await FailAsync(candidateId, e.Message, e.LogTail);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever broke, the candidate must not stay Deploying with nobody told.
+            await FailAsync(candidateId, $"The deployment stopped on an unexpected error: {e.Message}", "");
+            throw;
+        }
     }
 
     public static class Labels

@@ -15,7 +15,9 @@ public sealed class DockerTestHost(
     // Most services answer within a second: ask often at first, then back off.
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(500);
-    private readonly DockerClient docker = DockerEngine.Connect(settings.Value.DockerHost, settings.Value.TlsCertificatesPath);
+    // Connected on first use: a bad certificate then fails a deployment with a reason, not the portal's start.
+    private readonly Lazy<DockerClient> engine = new(() => DockerEngine.Connect(settings.Value.DockerHost, settings.Value.TlsCertificatesPath));
+    private DockerClient docker => engine.Value;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     public string PublicHost => settings.Value.PublicHost;
@@ -24,7 +26,7 @@ public sealed class DockerTestHost(
     {
         var reference = ImageReference.Parse(image);
         // A digest names one content for good: if the host has it, there is nothing to fetch.
-        if (reference.Digest is not null && await HasImageAsync(image, ct)) return;
+        if (reference.Digest is not null && await Engine($"look for {image}", () => HasImageAsync(image, ct))) return;
         string? error = null;
         await Engine($"pull {image}", () => docker.Images.CreateImageAsync(
             new ImagesCreateParameters { FromImage = reference.RepositoryReference, Tag = reference.Digest ?? reference.Tag },
@@ -100,13 +102,13 @@ public sealed class DockerTestHost(
     public async Task WaitHealthyAsync(string containerId, TestContainer c, CancellationToken ct)
     {
         var deadline = time.GetUtcNow() + c.HealthTimeout;
-        var first = await docker.Containers.InspectContainerAsync(containerId, ct);
+        var first = await Engine("inspect the container", () => docker.Containers.InspectContainerAsync(containerId, ct));
         var hasHealthcheck = first.Config?.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE";
         string lastProblem = "no answer yet";
         var poll = FirstPoll;
         while (true)
         {
-            var state = (await docker.Containers.InspectContainerAsync(containerId, ct)).State
+            var state = (await Engine("inspect the container", () => docker.Containers.InspectContainerAsync(containerId, ct))).State
                 ?? throw new TestDeploymentException("The test host did not report the container's state.");
             if (!state.Running || state.Restarting)
                 throw new TestDeploymentException(
@@ -166,7 +168,8 @@ public sealed class DockerTestHost(
     {
         try { return await call(); }
         catch (DockerApiException e) { throw new TestDeploymentException($"The test host could not {step}: {Short(e)}", inner: e); }
-        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or TimeoutException
+                                   or System.Security.Cryptography.CryptographicException or System.Security.Authentication.AuthenticationException)
         {
             throw new TestDeploymentException($"The test host's Docker engine ({settings.Value.DockerHost}) cannot be reached to {step}: {e.Message}", inner: e);
         }
@@ -178,7 +181,7 @@ public sealed class DockerTestHost(
 
     public void Dispose()
     {
-        docker.Dispose();
+        if (engine.IsValueCreated) engine.Value.Dispose();
         http.Dispose();
     }
 }
