@@ -28,6 +28,7 @@ public class ApplicationRulesTests
     {
         var app = Build.Application();
         breakIt(app);
-        Assert.Contains(ApplicationRules.Problems(app), p => p.Field == field);
+        var problem = Assert.Single(ApplicationRules.Problems(app), p => p.Field == field);
+        Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", problem.MessageZh); // the team reads Chinese
     }
 }

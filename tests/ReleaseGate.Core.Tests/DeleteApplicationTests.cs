@@ -33,7 +33,7 @@ public class DeleteApplicationTests
 
         var outcome = await new DeleteApplication(dbs, Time).RunAsync(candidate.ApplicationId, "admin@example.com", Ct);
 
-        Assert.Contains("candidates", Assert.IsType<DeleteApplicationOutcome.Refused>(outcome).Reason);
+        Assert.Contains("candidates", Assert.IsType<DeleteApplicationOutcome.Refused>(outcome).Reason.Message);
         await using var read = dbs.CreateDbContext();
         Assert.True(await read.Applications.AnyAsync(Ct));
     }

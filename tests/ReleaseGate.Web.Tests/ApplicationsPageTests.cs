@@ -99,6 +99,29 @@ public class ApplicationsPageTests : PageContext
     }
 
     [Fact]
+    public void In_chinese_the_problem_is_told_in_chinese()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("zh-CN");
+        try
+        {
+            SignInAs("admin@example.com", "Admin");
+            RenderProviders();
+            var page = Render<ApplicationEdit>();
+            FillValid(page);
+            Fill(page, "app-stagingRepository", "orders-api:1.0");
+
+            page.Find("#save-application").Click();
+
+            page.WaitForAssertion(() => Assert.Contains("格式必须为 host:port/name", ProblemNextTo(page, "app-stagingRepository")));
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+        }
+    }
+
+    [Fact]
     public void A_valid_form_creates_the_application_and_returns_to_the_list()
     {
         SignInAs("admin@example.com", "Admin");

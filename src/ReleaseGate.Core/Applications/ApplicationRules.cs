@@ -16,40 +16,40 @@ public static partial class ApplicationRules
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
     private static partial Regex ContainerNamePattern();
 
-    /// <summary>Each problem as (field in camelCase as files spell it, message).</summary>
-    public static IEnumerable<(string Field, string Message)> Problems(Application a)
+    /// <summary>Each problem, naming its field in camelCase as the applications file spells it.</summary>
+    public static IEnumerable<ApplicationProblem> Problems(Application a)
     {
         if (!SlugPattern().IsMatch(a.Slug ?? ""))
-            yield return ("slug", "must be lower-case letters, digits and dashes (e.g. orders-api).");
+            yield return new ApplicationProblem("slug", "must be lower-case letters, digits and dashes (e.g. orders-api).", "必须由小写字母、数字和短横线组成(例如 orders-api)。");
         if (!RepositoryPattern().IsMatch(a.StagingRepository ?? ""))
-            yield return ("stagingRepository", "must look like host:port/name, without a tag.");
+            yield return new ApplicationProblem("stagingRepository", "must look like host:port/name, without a tag.", "格式必须为 host:port/name,且不带标签。");
         if (!RepositoryPattern().IsMatch(a.ProductionRepository ?? ""))
-            yield return ("productionRepository", "must look like host:port/name, without a tag.");
+            yield return new ApplicationProblem("productionRepository", "must look like host:port/name, without a tag.", "格式必须为 host:port/name,且不带标签。");
         if (string.Equals(a.StagingRepository, a.ProductionRepository, StringComparison.Ordinal))
-            yield return ("productionRepository", "must differ from the staging repository.");
+            yield return new ApplicationProblem("productionRepository", "must differ from the staging repository.", "必须与预发布仓库不同。");
         if (!ContainerNamePattern().IsMatch(a.SwarmService ?? ""))
-            yield return ("swarmService", "must be a Swarm service name (letters, digits, '-', '_', '.').");
+            yield return new ApplicationProblem("swarmService", "must be a Swarm service name (letters, digits, '-', '_', '.').", "必须是 Swarm 服务名(字母、数字、'-'、'_'、'.')。");
         if (a.RequiredApprovals is < 1 or > 20)
-            yield return ("requiredApprovals", "must be between 1 and 20.");
+            yield return new ApplicationProblem("requiredApprovals", "must be between 1 and 20.", "必须在 1 到 20 之间。");
         foreach (var (field, list) in new[] { ("teamEmails", a.TeamEmails), ("qaEmails", a.QaEmails) })
             foreach (var mail in list.Where(m => !MailAddress.TryCreate(m, out _)))
-                yield return (field, $"'{mail}' is not a mail address.");
+                yield return new ApplicationProblem(field, $"'{mail}' is not a mail address.", $"'{mail}' 不是有效的邮箱地址。");
 
         var t = a.TestEnvironment;
         if (!ContainerNamePattern().IsMatch(t.ContainerName ?? ""))
-            yield return ("testEnvironment.containerName", "must be a container name (letters, digits, '-', '_', '.').");
+            yield return new ApplicationProblem("testEnvironment.containerName", "must be a container name (letters, digits, '-', '_', '.').", "必须是容器名(字母、数字、'-'、'_'、'.')。");
         if (t.PublishedPort is < 1 or > 65535)
-            yield return ("testEnvironment.publishedPort", "must be a port between 1 and 65535.");
+            yield return new ApplicationProblem("testEnvironment.publishedPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
         if (t.ContainerPort is < 1 or > 65535)
-            yield return ("testEnvironment.containerPort", "must be a port between 1 and 65535.");
+            yield return new ApplicationProblem("testEnvironment.containerPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
         if (string.IsNullOrEmpty(t.HealthPath) || t.HealthPath[0] != '/')
-            yield return ("testEnvironment.healthPath", "must start with '/'.");
+            yield return new ApplicationProblem("testEnvironment.healthPath", "must start with '/'.", "必须以 '/' 开头。");
         if (t.HealthTimeoutSeconds is < 1 or > 3600)
-            yield return ("testEnvironment.healthTimeoutSeconds", "must be between 1 and 3600.");
+            yield return new ApplicationProblem("testEnvironment.healthTimeoutSeconds", "must be between 1 and 3600.", "必须在 1 到 3600 之间。");
 
         var r = a.Rollout;
-        if (r.Parallelism is < 0 or > 100) yield return ("rollout.parallelism", "must be between 0 (all at once) and 100.");
-        if (r.DelaySeconds is < 0 or > 3600) yield return ("rollout.delaySeconds", "must be between 0 and 3600.");
-        if (r.MonitorSeconds is < 0 or > 3600) yield return ("rollout.monitorSeconds", "must be between 0 and 3600.");
+        if (r.Parallelism is < 0 or > 100) yield return new ApplicationProblem("rollout.parallelism", "must be between 0 (all at once) and 100.", "必须在 0(全部同时)到 100 之间。");
+        if (r.DelaySeconds is < 0 or > 3600) yield return new ApplicationProblem("rollout.delaySeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
+        if (r.MonitorSeconds is < 0 or > 3600) yield return new ApplicationProblem("rollout.monitorSeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
     }
 }

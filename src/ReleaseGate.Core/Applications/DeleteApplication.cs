@@ -7,7 +7,7 @@ namespace ReleaseGate.Core.Applications;
 public abstract record DeleteApplicationOutcome
 {
     public sealed record Deleted(string Slug) : DeleteApplicationOutcome;
-    public sealed record Refused(string Reason) : DeleteApplicationOutcome;
+    public sealed record Refused(ApplicationProblem Reason) : DeleteApplicationOutcome;
 }
 
 /// <summary>Removes an application made by mistake: only one that never had a candidate, so no history is lost.</summary>
@@ -18,12 +18,12 @@ public sealed class DeleteApplication(IDbContextFactory<ReleaseGateDb> dbs, Time
         await using var db = await dbs.CreateDbContextAsync(ct);
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (app is null)
-            return new DeleteApplicationOutcome.Refused($"There is no application {id}; it may have been deleted already.");
+            return new DeleteApplicationOutcome.Refused(new("", $"There is no application {id}; it may have been deleted already.", $"应用 {id} 不存在,可能已被删除。"));
         // The file would bring it back at the next start.
         if (app.ManagedByFile)
-            return new DeleteApplicationOutcome.Refused($"'{app.Slug}' is declared in the applications file; remove it there, in Git.");
+            return new DeleteApplicationOutcome.Refused(new("", $"'{app.Slug}' is declared in the applications file; remove it there, in Git.", $"'{app.Slug}' 在应用配置文件中声明,请在 Git 中删除。"));
         if (await db.Candidates.AnyAsync(c => c.ApplicationId == id, ct) || await db.Releases.AnyAsync(r => r.ApplicationId == id, ct))
-            return new DeleteApplicationOutcome.Refused($"'{app.Slug}' has candidates or releases; their history stays, so the application does too.");
+            return new DeleteApplicationOutcome.Refused(new("", $"'{app.Slug}' has candidates or releases; their history stays, so the application does too.", $"'{app.Slug}' 已有候选版本或发布记录;历史需要保留,因此应用也要保留。"));
 
         db.Applications.Remove(app);
         db.AuditEvents.Add(AuditEvent.ByUser(time.GetUtcNow(), user, "application.deleted", app.Slug));

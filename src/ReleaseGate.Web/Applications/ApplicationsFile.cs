@@ -55,7 +55,7 @@ public static class ApplicationsFile
         for (var i = 0; i < document.Applications.Count; i++)
         {
             var app = document.Applications[i];
-            foreach (var (field, message) in ApplicationRules.Problems(app))
+            foreach (var (field, message, _) in ApplicationRules.Problems(app))
                 problems.Add($"{path}:{LineOf(root, i, field)}: applications[{i}].{field} {message}");
         }
         foreach (var dup in document.Applications.GroupBy(a => a.Slug).Where(g => g.Count() > 1))
