@@ -108,6 +108,7 @@ public static class Extensions
     public static void AddCallbackApi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
         builder.Services.AddSingleton<RegistryClients>();
         builder.Services.AddSingleton<IImageRegistry>(sp => sp.GetRequiredService<RegistryClients>());
         builder.Services.AddScoped<SignedRequest>();

@@ -12,7 +12,7 @@ builder.AddReleaseGateSettings();
 builder.AddReleaseGateDatabase();
 // 3. People: local accounts with the roles QA, ReleaseManager and Admin.
 builder.AddPortalAccounts();
-// 4. Durable jobs (deploy, promote, roll out, mail) in the same database, picked up again after a restart.
+// 4. Durable jobs (test deployments, mail) in the same database, picked up again after a restart.
 builder.AddReleaseGateJobs();
 // 5. Pages: Blazor Server with MudBlazor, in English and Simplified Chinese.
 builder.AddPortalPages();
@@ -26,6 +26,8 @@ var app = builder.Build();
 await app.PrepareDatabaseAsync();
 
 app.UseExceptionHandler("/error", createScopeForErrors: true);
+// Callers of the API get application/problem+json, never the error page, even for a bug of ours.
+app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();

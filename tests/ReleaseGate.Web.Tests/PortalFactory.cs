@@ -27,10 +27,16 @@ public class PortalFactory : WebApplicationFactory<Program>
         Settings["ReleaseGate:TestEnvironment:DockerHost"] = Infra.DockerHost;
     }
 
+    private readonly List<Action<IServiceCollection>> replacements = [];
+
+    /// <summary>Swaps a port for a scripted one, for tests of what the portal does when that part misbehaves.</summary>
+    public void Replace<T>(T instance) where T : class => replacements.Add(s => s.AddSingleton(instance));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        builder.ConfigureServices(services => replacements.ForEach(r => r(services)));
     }
 
     /// <summary>A local account with the given roles, as an admin would create it.</summary>

@@ -160,3 +160,28 @@ public class RegistrationTests : IAsyncLifetime
         return json.RootElement.GetProperty("id").GetGuid();
     }
 }
+
+/// <summary>A fault of ours behind the API still answers as the API does.</summary>
+public class ApiFaultTests
+{
+    private sealed class BrokenRegistry : ReleaseGate.Core.Candidates.IImageRegistry
+    {
+        public Task<string?> ResolveDigestAsync(string repository, string reference, CancellationToken ct) =>
+            throw new InvalidOperationException("a bug of ours");
+    }
+
+    [Fact]
+    public async Task An_unexpected_error_answers_500_as_problem_json()
+    {
+        using var portal = new ApiPortal();
+        portal.Replace<ReleaseGate.Core.Candidates.IImageRegistry>(new BrokenRegistry());
+        await portal.SeedDemoAsync();
+
+        var response = await portal.Api().PostAsync("/api/v1/candidates", BadRequestPortal.ValidBody());
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await using var db = portal.CreateDb();
+        Assert.Empty(db.IdempotencyRecords); // the key is free for a retry
+    }
+}
