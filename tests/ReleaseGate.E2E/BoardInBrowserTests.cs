@@ -47,4 +47,22 @@ public class BoardInBrowserTests(LivePortal portal) : IClassFixture<LivePortal>
         await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("发布看板");
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Switching_to_chinese_is_remembered()
+    {
+        var page = await portal.SignedInPageAsync(locale: "en-US");
+        await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("Board");
+
+        await page.Locator("#language-menu button").First.ClickAsync();
+        await page.GetByText("简体中文").ClickAsync();
+        await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("发布看板");
+
+        // A new tab of the same browser, whose language is still English, keeps the choice.
+        var again = await page.Context.NewPageAsync();
+        await again.GotoAsync("/");
+        await Assertions.Expect(again.Locator("h4").First).ToHaveTextAsync("发布看板");
+        await page.Context.CloseAsync();
+    }
 }
