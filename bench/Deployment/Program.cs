@@ -2,6 +2,7 @@
 // registration (signed POST) to AwaitingSignOff, against the reference a person would use by hand:
 // `docker rm -f` of the previous container + `docker run` + polling the same health URL.
 // Usage: dotnet run -c Release --project bench/Deployment [repetitions]   (scripts/infra.sh up first)
+// BENCH_STEPS=1 also prints when each step of our deployment began, to see where time goes.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
