@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Users;
 using ReleaseGate.Core.Board;
 using ReleaseGate.Core.Builds;
 using ReleaseGate.Core.Candidates;
@@ -15,6 +16,8 @@ public static class UseCases
 {
     public static IServiceCollection AddReleaseGateUseCases(this IServiceCollection services) => services
         .AddScoped<LoadBoard>()
+        .AddScoped<CreateAccount>()
+        .AddScoped<ChangeAccount>()
         .AddScoped<ListAuditEvents>()
         .AddScoped<VerifyAuditChain>()
         .AddScoped<SyncDeclaredApplications>()

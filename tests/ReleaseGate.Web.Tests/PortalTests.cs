@@ -37,6 +37,8 @@ public class PortalTests : IClassFixture<PortalFactory>
     [InlineData("/applications")]
     [InlineData("/swarm")]
     [InlineData("/audit")]
+    [InlineData("/people")]
+    [InlineData("/account/password")]
     [InlineData("/integrations")]
     [InlineData("/applications/new")]
     public async Task Every_page_needs_a_signed_in_user(string page)

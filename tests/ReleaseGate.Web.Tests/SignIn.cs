@@ -11,7 +11,8 @@ public static partial class SignIn
     /// <summary>Where a redirect leads, as a local path when it stays on the portal, else the whole address.</summary>
     public static string RedirectTarget(HttpResponseMessage response)
     {
-        var location = new Uri(new Uri("http://localhost/"), response.Headers.Location!);
+        if (response.Headers.Location is null) return "";
+        var location = new Uri(new Uri("http://localhost/"), response.Headers.Location);
         return location.Host == "localhost" ? location.PathAndQuery : location.ToString();
     }
 
