@@ -29,6 +29,9 @@ export DOCKER_BUILDKIT=0
 
 STAGING_ADDR=127.0.0.1:5001
 PRODUCTION_ADDR=127.0.0.1:5002
+# A third registry that wants a user and password (htpasswd), for the tests of registry credentials.
+PRIVATE_ADDR=127.0.0.1:5003
+PRIVATE_USER=releasegate
 SMTP_HOST=127.0.0.1
 SMTP_PORT=2525
 CHROMIUM=/usr/bin/chromium
@@ -206,6 +209,14 @@ make_tls() {
     cp ca.pem client/ca.pem
     rm -f ./*.csr ./*.ext
   )
+}
+
+# The private registry's user, with a password made once and kept beside its htpasswd file.
+make_private_htpasswd() {
+  [[ -s "$DIR/private.password" && -s "$DIR/private.htpasswd" ]] && return 0
+  openssl rand -hex 16 > "$DIR/private.password"
+  chmod 600 "$DIR/private.password"
+  htpasswd -Bbn "$PRIVATE_USER" "$(cat "$DIR/private.password")" > "$DIR/private.htpasswd"
 }
 
 start_dockerd() {
@@ -414,6 +425,9 @@ write_env() {
     echo "RG_DOCKER_TLS_CERTS=$TLS_DIR/client"
     echo "RG_STAGING_REGISTRY=$STAGING_ADDR"
     echo "RG_PRODUCTION_REGISTRY=$PRODUCTION_ADDR"
+    echo "RG_PRIVATE_REGISTRY=$PRIVATE_ADDR"
+    echo "RG_PRIVATE_REGISTRY_USER=$PRIVATE_USER"
+    echo "RG_PRIVATE_REGISTRY_PASSWORD_FILE=$DIR/private.password"
     echo "RG_SMTP_SINK=$SMTP_HOST:$SMTP_PORT"
     echo "RG_CHROMIUM=$CHROMIUM"
     for entry in "${IMAGES[@]}"; do
@@ -443,6 +457,8 @@ cmd_up() {
   ensure_swarm
   start_registry staging "$STAGING_ADDR" "${RG_STAGING_HTPASSWD:-}"
   start_registry production "$PRODUCTION_ADDR" "${RG_PRODUCTION_HTPASSWD:-}"
+  make_private_htpasswd
+  start_registry private "$PRIVATE_ADDR" "$DIR/private.htpasswd"
   start_smtp
   build_images
   write_env
@@ -466,6 +482,7 @@ cmd_down() {
   stop_pid smtp-sink "$DIR/smtp-sink.pid" "aiosmtpd" 10
   stop_pid registry-staging "$DIR/registry-staging.pid" "$DIR/registry-staging.yml" 15
   stop_pid registry-production "$DIR/registry-production.pid" "$DIR/registry-production.yml" 15
+  stop_pid registry-private "$DIR/registry-private.pid" "$DIR/registry-private.yml" 15
   # dockerd stops its containers (test images use SIGKILL as stop signal) and its containerd;
   # give it time, then sweep up containerd/shims that still point at our exec root.
   stop_pid dockerd "$DIR/dockerd.pid" "$DIR/docker.sock" 90
@@ -513,6 +530,7 @@ cmd_status() {
   fi
   registry_answers "$STAGING_ADDR" && report "registry staging" 1 "http://$STAGING_ADDR/v2/" || report "registry staging" 0 "http://$STAGING_ADDR/v2/"
   registry_answers "$PRODUCTION_ADDR" && report "registry production" 1 "http://$PRODUCTION_ADDR/v2/" || report "registry production" 0 "http://$PRODUCTION_ADDR/v2/"
+  registry_answers "$PRIVATE_ADDR" && report "registry private (auth)" 1 "http://$PRIVATE_ADDR/v2/" || report "registry private (auth)" 0 "http://$PRIVATE_ADDR/v2/"
   smtp_answers && report "smtp sink" 1 "$SMTP_HOST:$SMTP_PORT" || report "smtp sink" 0 "$SMTP_HOST:$SMTP_PORT"
   chromium_answers && report chromium 1 "$("$CHROMIUM" --version 2>/dev/null | head -n1)" || report chromium 0 "$CHROMIUM"
   for entry in "${IMAGES[@]}"; do

@@ -42,12 +42,13 @@ public class ApiPortal : PortalFactory
 
     /// <summary>The demo application, pointing at the busybox image scripts/infra.sh pushed to staging.</summary>
     public async Task<Application> SeedDemoAsync(string slug = "demo-web", string[]? team = null, string repository = "demo/web",
-        string healthPath = "/health", int healthTimeoutSeconds = 30, Dictionary<string, string>? environment = null, int? port = null)
+        string healthPath = "/health", int healthTimeoutSeconds = 30, Dictionary<string, string>? environment = null, int? port = null,
+        string stagingHost = "127.0.0.1:5001")
     {
         await using var db = CreateDb();
         var app = new Application
         {
-            Slug = slug, DisplayName = "Demo web", StagingRepository = $"127.0.0.1:5001/{repository}",
+            Slug = slug, DisplayName = "Demo web", StagingRepository = $"{stagingHost}/{repository}",
             ProductionRepository = $"127.0.0.1:5002/{slug}", SwarmService = slug,
             TestEnvironment = new TestEnvironmentSpec
             {

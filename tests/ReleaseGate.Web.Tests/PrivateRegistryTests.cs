@@ -1,0 +1,70 @@
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Registry;
+
+namespace ReleaseGate.Web.Tests;
+
+/// <summary>A staging registry that wants a user and password: the portal resolves and the test host pulls with them.</summary>
+public class PrivateRegistryTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static string Registry => Infra.Get("RG_PRIVATE_REGISTRY");
+    private static string User => Infra.Get("RG_PRIVATE_REGISTRY_USER");
+    private static string PasswordFile => Infra.Get("RG_PRIVATE_REGISTRY_PASSWORD_FILE");
+
+    /// <summary>The demo image in the private registry, and not on the engine under that name, so the deployment must pull it.</summary>
+    private static async Task PrepareAsync()
+    {
+        using var http = new HttpClient();
+        var staging = new RegistryClient(http, new RegistryEndpoint(new Uri("http://127.0.0.1:5001")));
+        var @private = new RegistryClient(http, new RegistryEndpoint(new Uri($"http://{Registry}"), User, File.ReadAllText(PasswordFile).Trim()));
+        await RegistryClient.CopyAsync(staging, "demo/web", Infra.WebV1Digest, @private, "demo/web", "v1", null, Ct);
+        using var docker = TestContainers.Engine();
+        try { await docker.Images.DeleteImageAsync($"{Registry}/demo/web@{Infra.WebV1Digest}", new ImageDeleteParameters(), Ct); }
+        catch (DockerImageNotFoundException) { }
+    }
+
+    private static ApiPortal Portal(string password)
+    {
+        var portal = new ApiPortal();
+        portal.Settings["ReleaseGate:Registries:Staging"] = $"http://{Registry}";
+        portal.Settings["ReleaseGate:Registries:StagingUserName"] = User;
+        portal.Settings["ReleaseGate:Registries:StagingPassword"] = password;
+        return portal;
+    }
+
+    [Fact]
+    public async Task With_the_configured_credentials_a_candidate_is_registered_and_pulled_onto_the_test_host()
+    {
+        await PrepareAsync();
+        using var portal = Portal(File.ReadAllText(PasswordFile).Trim());
+        portal.Mail.Start();
+        await portal.SeedDemoAsync("private-web", repository: "demo/web", stagingHost: Registry);
+
+        var id = await portal.RegisterAsync("private-web", $"{Registry}/demo/web:v1", 1);
+        var candidate = await portal.WaitForPhaseAsync(id, TimeSpan.FromSeconds(90), CandidatePhase.AwaitingSignOff, CandidatePhase.DeployFailed);
+
+        Assert.Equal(CandidatePhase.AwaitingSignOff, candidate.Phase);
+        Assert.Equal(Infra.WebV1Digest, candidate.Digest);
+        using var docker = TestContainers.Engine();
+        var image = await docker.Images.InspectImageAsync($"{Registry}/demo/web@{Infra.WebV1Digest}", Ct);
+        Assert.Contains($"{Registry}/demo/web@{Infra.WebV1Digest}", image.RepoDigests);
+    }
+
+    [Fact]
+    public async Task With_a_wrong_password_registration_is_refused_naming_the_credentials()
+    {
+        using var portal = Portal("not-the-password");
+        await portal.SeedDemoAsync("private-refused", repository: "demo/web", stagingHost: Registry);
+
+        var response = await portal.Api().PostAsync("/api/v1/candidates", $$"""
+            {"application":"private-refused","image":"{{Registry}}/demo/web:v1","commit":"9fceb02d0ae598e95dc970b74767f19372d61af8",
+             "buildNumber":1,"buildUrl":"https://jenkins.example.com/job/p/1/","submittedBy":"dev@example.com"}
+            """);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("refused the credentials", await response.Content.ReadAsStringAsync(Ct));
+    }
+}
