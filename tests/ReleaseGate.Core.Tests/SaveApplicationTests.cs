@@ -40,7 +40,7 @@ public class SaveApplicationTests
         return Assert.IsType<SaveApplicationOutcome.Saved>(outcome).Id;
     }
 
-    private static async Task<IReadOnlyList<ApplicationProblem>> ProblemsAsync(TestDb dbs, ApplicationForm form)
+    private static async Task<IReadOnlyList<FieldProblem>> ProblemsAsync(TestDb dbs, ApplicationForm form)
     {
         var outcome = await new SaveApplication(dbs, Time).RunAsync(form, Admin, Ct);
         return Assert.IsType<SaveApplicationOutcome.Refused>(outcome).Problems;

@@ -51,9 +51,9 @@ public sealed class ApplicationForm
     };
 
     /// <summary>The application this form describes, and what in its text does not parse.</summary>
-    internal (Application Application, List<ApplicationProblem> Problems) ToApplication()
+    internal (Application Application, List<FieldProblem> Problems) ToApplication()
     {
-        var problems = new List<ApplicationProblem>();
+        var problems = new List<FieldProblem>();
         var application = new Application
         {
             Slug = Slug.Trim(),
@@ -86,7 +86,7 @@ public sealed class ApplicationForm
         text.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
-    private static Dictionary<string, string> Variables(string text, List<ApplicationProblem> problems)
+    private static Dictionary<string, string> Variables(string text, List<FieldProblem> problems)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         var lines = text.Replace("\r", "").Split('\n');
@@ -96,9 +96,9 @@ public sealed class ApplicationForm
             var equals = lines[i].IndexOf('=');
             var key = equals < 0 ? "" : lines[i][..equals].Trim();
             if (key.Length == 0 || key.Any(char.IsWhiteSpace))
-                problems.Add(new ApplicationProblem(EnvironmentVariablesField, $"line {i + 1} must be KEY=VALUE.", $"第 {i + 1} 行必须是 KEY=VALUE 格式。"));
+                problems.Add(new FieldProblem(EnvironmentVariablesField, $"line {i + 1} must be KEY=VALUE.", $"第 {i + 1} 行必须是 KEY=VALUE 格式。"));
             else if (!variables.TryAdd(key, lines[i][(equals + 1)..]))
-                problems.Add(new ApplicationProblem(EnvironmentVariablesField, $"line {i + 1}: {key} is set twice.", $"第 {i + 1} 行:{key} 被重复设置。"));
+                problems.Add(new FieldProblem(EnvironmentVariablesField, $"line {i + 1}: {key} is set twice.", $"第 {i + 1} 行:{key} 被重复设置。"));
         }
         return variables;
     }

@@ -17,39 +17,39 @@ public static partial class ApplicationRules
     private static partial Regex ContainerNamePattern();
 
     /// <summary>Each problem, naming its field in camelCase as the applications file spells it.</summary>
-    public static IEnumerable<ApplicationProblem> Problems(Application a)
+    public static IEnumerable<FieldProblem> Problems(Application a)
     {
         if (!SlugPattern().IsMatch(a.Slug ?? ""))
-            yield return new ApplicationProblem("slug", "must be lower-case letters, digits and dashes (e.g. orders-api).", "必须由小写字母、数字和短横线组成(例如 orders-api)。");
+            yield return new FieldProblem("slug", "must be lower-case letters, digits and dashes (e.g. orders-api).", "必须由小写字母、数字和短横线组成(例如 orders-api)。");
         if (!RepositoryPattern().IsMatch(a.StagingRepository ?? ""))
-            yield return new ApplicationProblem("stagingRepository", "must look like host:port/name, without a tag.", "格式必须为 host:port/name,且不带标签。");
+            yield return new FieldProblem("stagingRepository", "must look like host:port/name, without a tag.", "格式必须为 host:port/name,且不带标签。");
         if (!RepositoryPattern().IsMatch(a.ProductionRepository ?? ""))
-            yield return new ApplicationProblem("productionRepository", "must look like host:port/name, without a tag.", "格式必须为 host:port/name,且不带标签。");
+            yield return new FieldProblem("productionRepository", "must look like host:port/name, without a tag.", "格式必须为 host:port/name,且不带标签。");
         if (string.Equals(a.StagingRepository, a.ProductionRepository, StringComparison.Ordinal))
-            yield return new ApplicationProblem("productionRepository", "must differ from the staging repository.", "必须与预发布仓库不同。");
+            yield return new FieldProblem("productionRepository", "must differ from the staging repository.", "必须与预发布仓库不同。");
         if (!ContainerNamePattern().IsMatch(a.SwarmService ?? ""))
-            yield return new ApplicationProblem("swarmService", "must be a Swarm service name (letters, digits, '-', '_', '.').", "必须是 Swarm 服务名(字母、数字、'-'、'_'、'.')。");
+            yield return new FieldProblem("swarmService", "must be a Swarm service name (letters, digits, '-', '_', '.').", "必须是 Swarm 服务名(字母、数字、'-'、'_'、'.')。");
         if (a.RequiredApprovals is < 1 or > 20)
-            yield return new ApplicationProblem("requiredApprovals", "must be between 1 and 20.", "必须在 1 到 20 之间。");
+            yield return new FieldProblem("requiredApprovals", "must be between 1 and 20.", "必须在 1 到 20 之间。");
         foreach (var (field, list) in new[] { ("teamEmails", a.TeamEmails), ("qaEmails", a.QaEmails) })
             foreach (var mail in list.Where(m => !MailAddress.TryCreate(m, out _)))
-                yield return new ApplicationProblem(field, $"'{mail}' is not a mail address.", $"'{mail}' 不是有效的邮箱地址。");
+                yield return new FieldProblem(field, $"'{mail}' is not a mail address.", $"'{mail}' 不是有效的邮箱地址。");
 
         var t = a.TestEnvironment;
         if (!ContainerNamePattern().IsMatch(t.ContainerName ?? ""))
-            yield return new ApplicationProblem("testEnvironment.containerName", "must be a container name (letters, digits, '-', '_', '.').", "必须是容器名(字母、数字、'-'、'_'、'.')。");
+            yield return new FieldProblem("testEnvironment.containerName", "must be a container name (letters, digits, '-', '_', '.').", "必须是容器名(字母、数字、'-'、'_'、'.')。");
         if (t.PublishedPort is < 1 or > 65535)
-            yield return new ApplicationProblem("testEnvironment.publishedPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
+            yield return new FieldProblem("testEnvironment.publishedPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
         if (t.ContainerPort is < 1 or > 65535)
-            yield return new ApplicationProblem("testEnvironment.containerPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
+            yield return new FieldProblem("testEnvironment.containerPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
         if (string.IsNullOrEmpty(t.HealthPath) || t.HealthPath[0] != '/')
-            yield return new ApplicationProblem("testEnvironment.healthPath", "must start with '/'.", "必须以 '/' 开头。");
+            yield return new FieldProblem("testEnvironment.healthPath", "must start with '/'.", "必须以 '/' 开头。");
         if (t.HealthTimeoutSeconds is < 1 or > 3600)
-            yield return new ApplicationProblem("testEnvironment.healthTimeoutSeconds", "must be between 1 and 3600.", "必须在 1 到 3600 之间。");
+            yield return new FieldProblem("testEnvironment.healthTimeoutSeconds", "must be between 1 and 3600.", "必须在 1 到 3600 之间。");
 
         var r = a.Rollout;
-        if (r.Parallelism is < 0 or > 100) yield return new ApplicationProblem("rollout.parallelism", "must be between 0 (all at once) and 100.", "必须在 0(全部同时)到 100 之间。");
-        if (r.DelaySeconds is < 0 or > 3600) yield return new ApplicationProblem("rollout.delaySeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
-        if (r.MonitorSeconds is < 0 or > 3600) yield return new ApplicationProblem("rollout.monitorSeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
+        if (r.Parallelism is < 0 or > 100) yield return new FieldProblem("rollout.parallelism", "must be between 0 (all at once) and 100.", "必须在 0(全部同时)到 100 之间。");
+        if (r.DelaySeconds is < 0 or > 3600) yield return new FieldProblem("rollout.delaySeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
+        if (r.MonitorSeconds is < 0 or > 3600) yield return new FieldProblem("rollout.monitorSeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
     }
 }

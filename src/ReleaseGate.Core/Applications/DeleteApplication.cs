@@ -7,7 +7,7 @@ namespace ReleaseGate.Core.Applications;
 public abstract record DeleteApplicationOutcome
 {
     public sealed record Deleted(string Slug) : DeleteApplicationOutcome;
-    public sealed record Refused(ApplicationProblem Reason) : DeleteApplicationOutcome;
+    public sealed record Refused(FieldProblem Reason) : DeleteApplicationOutcome;
 }
 
 /// <summary>Removes an application made by mistake: only one that never had a candidate, so no history is lost.</summary>

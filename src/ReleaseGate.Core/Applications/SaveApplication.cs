@@ -10,7 +10,7 @@ public abstract record SaveApplicationOutcome
 {
     public sealed record Saved(int Id, bool Created) : SaveApplicationOutcome;
     /// <summary>Nothing was changed; each problem names its field as <see cref="ApplicationRules"/> does ("" for the whole form).</summary>
-    public sealed record Refused(IReadOnlyList<ApplicationProblem> Problems) : SaveApplicationOutcome;
+    public sealed record Refused(IReadOnlyList<FieldProblem> Problems) : SaveApplicationOutcome;
 }
 
 /// <summary>An admin creates an application or changes one in the portal.</summary>
@@ -31,28 +31,28 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         {
             current = await db.Applications.SingleOrDefaultAsync(a => a.Id == id, ct);
             if (current is null)
-                return Refused(new ApplicationProblem("", $"There is no application {id}; it may have been deleted.", $"应用 {id} 不存在,可能已被删除。"));
+                return Refused(new FieldProblem("", $"There is no application {id}; it may have been deleted.", $"应用 {id} 不存在,可能已被删除。"));
             if (current.ManagedByFile)
-                return Refused(new ApplicationProblem("", $"'{current.Slug}' {ManagedByFileMessage}", $"'{current.Slug}' 在应用配置文件中声明,请在 Git 中修改。"));
+                return Refused(new FieldProblem("", $"'{current.Slug}' {ManagedByFileMessage}", $"'{current.Slug}' 在应用配置文件中声明,请在 Git 中修改。"));
             if (form.ConcurrencyToken != current.ConcurrencyToken)
-                return Refused(new ApplicationProblem("", ChangedMeanwhile, ChangedMeanwhileZh));
+                return Refused(new FieldProblem("", ChangedMeanwhile, ChangedMeanwhileZh));
             // Jenkins, jobs and audit rows name an application by its slug: it stays what it was created as.
             if (draft.Slug != current.Slug)
-                problems.Add(new ApplicationProblem("slug", "cannot be changed once the application exists.", "应用创建后不能再修改。"));
+                problems.Add(new FieldProblem("slug", "cannot be changed once the application exists.", "应用创建后不能再修改。"));
         }
 
         var otherId = current?.Id ?? 0;
         if (await db.Applications.AnyAsync(a => a.Id != otherId && a.Slug == draft.Slug, ct))
-            problems.Add(new ApplicationProblem("slug", $"'{draft.Slug}' is already taken by another application.", $"'{draft.Slug}' 已被其他应用使用。"));
+            problems.Add(new FieldProblem("slug", $"'{draft.Slug}' is already taken by another application.", $"'{draft.Slug}' 已被其他应用使用。"));
         var port = draft.TestEnvironment.PublishedPort;
         if (await db.Applications.Where(a => a.Id != otherId && a.TestEnvironment.PublishedPort == port)
                 .Select(a => a.Slug).FirstOrDefaultAsync(ct) is { } portOwner)
-            problems.Add(new ApplicationProblem("testEnvironment.publishedPort", $"{port} is already the test port of '{portOwner}'.", $"{port} 已是应用 '{portOwner}' 的测试端口。"));
+            problems.Add(new FieldProblem("testEnvironment.publishedPort", $"{port} is already the test port of '{portOwner}'.", $"{port} 已是应用 '{portOwner}' 的测试端口。"));
         // The test host removes the previous container by name: a shared name would let one application remove another's.
         var container = draft.TestEnvironment.ContainerName;
         if (await db.Applications.Where(a => a.Id != otherId && a.TestEnvironment.ContainerName == container)
                 .Select(a => a.Slug).FirstOrDefaultAsync(ct) is { } containerOwner)
-            problems.Add(new ApplicationProblem("testEnvironment.containerName", $"'{container}' is already the test container of '{containerOwner}'.", $"'{container}' 已是应用 '{containerOwner}' 的测试容器。"));
+            problems.Add(new FieldProblem("testEnvironment.containerName", $"'{container}' is already the test container of '{containerOwner}'.", $"'{container}' 已是应用 '{containerOwner}' 的测试容器。"));
         if (problems.Count > 0) return new SaveApplicationOutcome.Refused(problems);
 
         var now = time.GetUtcNow();
@@ -76,13 +76,13 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refused(new ApplicationProblem("", ChangedMeanwhile, ChangedMeanwhileZh));
+            return Refused(new FieldProblem("", ChangedMeanwhile, ChangedMeanwhileZh));
         }
         catch (DbUpdateException) when (current is null)
         {
             // Another admin took the slug between the check and the save; the unique index refused ours.
             if (!await SlugTakenAsync(draft.Slug, ct)) throw;
-            return Refused(new ApplicationProblem("slug", $"'{draft.Slug}' is already taken by another application.", $"'{draft.Slug}' 已被其他应用使用。"));
+            return Refused(new FieldProblem("slug", $"'{draft.Slug}' is already taken by another application.", $"'{draft.Slug}' 已被其他应用使用。"));
         }
         return new SaveApplicationOutcome.Saved((current ?? draft).Id, Created: current is null);
     }
@@ -93,7 +93,7 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         return await db.Applications.AnyAsync(a => a.Slug == slug, ct);
     }
 
-    private static SaveApplicationOutcome.Refused Refused(ApplicationProblem problem) => new([problem]);
+    private static SaveApplicationOutcome.Refused Refused(FieldProblem problem) => new([problem]);
 
     private static List<string> ChangedFields(Application before, Application after)
     {

@@ -29,6 +29,9 @@ public sealed class Candidate
     /// <summary>Changes on every write, so two people acting at once cannot both win.</summary>
     public Guid ConcurrencyToken { get; private set; } = Guid.NewGuid();
 
+    /// <summary>Approvals that count: not withdrawn, and given for this candidate's digest.</summary>
+    public int Approvals => SignOffs.Count(s => s.Decision == SignOffDecision.Approve && s.WithdrawnAt == null && s.Digest == Digest);
+
     /// <summary>The image as the staging registry serves it, pinned by digest.</summary>
     public string StagingReference => $"{Application.StagingRepository}@{Digest}";
 

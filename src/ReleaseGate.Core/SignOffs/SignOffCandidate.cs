@@ -36,7 +36,7 @@ public sealed class SignOffCandidate(IDbContextFactory<ReleaseGateDb> dbs, ICand
 
         var now = time.GetUtcNow();
         c.SignOffs.Add(new SignOff { CandidateId = c.Id, Digest = c.Digest, User = voter.UserName, Decision = request.Decision, Comment = comment, At = now });
-        var approvals = c.SignOffs.Count(s => s.Decision == SignOffDecision.Approve && s.WithdrawnAt == null && s.Digest == c.Digest);
+        var approvals = c.Approvals;
         var required = c.Application.RequiredApprovals;
         var subject = $"{c.Application.Slug} {c.Version}";
         if (request.Decision == SignOffDecision.Reject)

@@ -23,7 +23,7 @@ public sealed class WithdrawApproval(IDbContextFactory<ReleaseGateDb> dbs, ICand
 
         var now = time.GetUtcNow();
         mine.WithdrawnAt = now;
-        var approvals = c.SignOffs.Count(s => s.Decision == SignOffDecision.Approve && s.WithdrawnAt == null && s.Digest == c.Digest);
+        var approvals = c.Approvals;
         var required = c.Application.RequiredApprovals;
         c.Record(now, "ApprovalWithdrawn", mine.User, $"{mine.User} withdrew their approval ({approvals}/{required}).");
         if (c.Phase == CandidatePhase.Approved && approvals < required)

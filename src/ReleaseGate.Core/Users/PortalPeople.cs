@@ -3,18 +3,11 @@ using Microsoft.AspNetCore.Identity;
 
 namespace ReleaseGate.Core.Users;
 
-/// <summary>A refusal about a person's account, in both languages the team reads.</summary>
-public sealed record AccountProblem(string Field, string Message, string MessageZh)
-{
-    public string MessageIn(System.Globalization.CultureInfo culture) =>
-        culture.Name.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? MessageZh : Message;
-}
-
 public abstract record AccountOutcome
 {
     /// <summary>Done; a password made for the person is shown to the admin once and kept nowhere.</summary>
     public sealed record Done(string? TemporaryPassword = null) : AccountOutcome;
-    public sealed record Refused(AccountProblem Problem) : AccountOutcome;
+    public sealed record Refused(FieldProblem Problem) : AccountOutcome;
 }
 
 /// <summary>What the account use cases share: a password people can type, and the last-admin rule.</summary>
@@ -37,7 +30,7 @@ internal static class PortalPeople
     public static async Task<bool> IsLastAdminAsync(UserManager<PortalUser> users, PortalUser user) =>
         await users.IsInRoleAsync(user, Roles.Admin) && (await users.GetUsersInRoleAsync(Roles.Admin)).Count(u => u.LockoutEnd is null) <= 1;
 
-    public static AccountOutcome.Refused Refuse(string field, string en, string zh) => new(new AccountProblem(field, en, zh));
+    public static AccountOutcome.Refused Refuse(string field, string en, string zh) => new(new FieldProblem(field, en, zh));
 
     public static AccountOutcome.Refused FromIdentity(IdentityResult result) =>
         Refuse("", string.Join(" ", result.Errors.Select(e => e.Description)), string.Join(" ", result.Errors.Select(e => e.Description)));
