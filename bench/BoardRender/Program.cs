@@ -22,8 +22,12 @@ using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.Users;
 using ReleaseGate.Web.Adapters.Schedule;
-using ReleaseGate.Web.Components.Pages;
-using ReleaseGate.Web.Live;
+using ReleaseGate.Web.Components.Board;
+using ReleaseGate.Web.Components.Candidates;
+using ReleaseGate.Web.Components.Applications;
+using ReleaseGate.Web.Components.Users;
+using ReleaseGate.Web.Components.Integrations;
+using ReleaseGate.Web.Components.Audit;
 using ReleaseGate.Web.Localization;
 
 const double TargetMs = 150;
@@ -58,7 +62,7 @@ try
     });
     var board = await MeasureAsync("board (200 rows)", async () =>
     {
-        var html = await RenderAsync<Board>(services, new Dictionary<string, object?>());
+        var html = await RenderAsync<BoardPage>(services, new Dictionary<string, object?>());
         var rows = html.Split("board-row").Length - 1;
         return rows == 200 ? "" : $"{rows} rows rendered";
     });
@@ -69,7 +73,7 @@ try
     });
     var list = await MeasureAsync("candidate list (page 1 of 50,000)", async () =>
     {
-        var html = await RenderAsync<Candidates>(services, new Dictionary<string, object?>());
+        var html = await RenderAsync<CandidatesPage>(services, new Dictionary<string, object?>());
         return html.Contains("candidate-link") ? "" : "no candidates rendered";
     });
 

@@ -1,5 +1,5 @@
 using ReleaseGate.Web;
-using ReleaseGate.Web.Accounts;
+using ReleaseGate.Web.SignIn;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Components;
 using ReleaseGate.Web.Health;
@@ -35,7 +35,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapHealthEndpoints();
-app.MapAccountEndpoints();
+app.MapSignInEndpoints();
 app.MapCallbackApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

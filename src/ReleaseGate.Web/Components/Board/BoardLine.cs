@@ -1,0 +1,24 @@
+using System.Security.Claims;
+using ReleaseGate.Core.Board;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Users;
+
+namespace ReleaseGate.Web.Components.Board;
+
+/// <summary>A board row with what, if anything, the viewer should do about it (a UI text key).</summary>
+public sealed record BoardLine(BoardRow Row, string? Action)
+{
+    public static BoardLine For(BoardRow row, ClaimsPrincipal viewer) => new(row, row.Candidate is { } c ? ActionOn(c, viewer) : null);
+
+    private static string? ActionOn(CandidateSummary c, ClaimsPrincipal viewer) => c.Phase switch
+    {
+        CandidatePhase.AwaitingSignOff when viewer.IsInRole(Roles.QA) && !c.ViewerVoted && !Submitted(c, viewer) => "ActionSignOff",
+        CandidatePhase.DeployFailed when viewer.IsInRole(Roles.QA) || viewer.IsInRole(Roles.ReleaseManager) => "ActionRedeploy",
+        CandidatePhase.RolloutPaused when viewer.IsInRole(Roles.ReleaseManager) => "ActionRollout",
+        _ => null,
+    };
+
+    private static bool Submitted(CandidateSummary c, ClaimsPrincipal viewer) =>
+        string.Equals(c.SubmittedBy, viewer.Identity?.Name, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(c.SubmittedBy, viewer.FindFirstValue(ClaimTypes.Email), StringComparison.OrdinalIgnoreCase);
+}

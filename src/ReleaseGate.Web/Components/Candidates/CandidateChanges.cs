@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using ReleaseGate.Core.Candidates;
+
+namespace ReleaseGate.Web.Components.Candidates;
+
+/// <summary>
+/// Hands out subscriptions to candidate changes, per candidate or for all (the board), and calls them
+/// when a use case publishes a change. In-process: each replica tells its own circuits.
+/// </summary>
+public sealed class CandidateChanges(ILogger<CandidateChanges> log) : ICandidateChanges
+{
+    private readonly ConcurrentDictionary<Subscription, byte> subscriptions = new();
+
+    public IDisposable Subscribe(Guid? candidateId, Func<Guid, Task> onChange)
+    {
+        var subscription = new Subscription(this, candidateId, onChange);
+        subscriptions.TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    public void Published(Guid candidateId)
+    {
+        foreach (var s in subscriptions.Keys.Where(s => s.CandidateId is null || s.CandidateId == candidateId))
+            _ = NotifyAsync(s, candidateId);
+    }
+
+    private async Task NotifyAsync(Subscription s, Guid candidateId)
+    {
+        try { await s.OnChange(candidateId); }
+        catch (Exception e) { log.LogWarning(e, "A live page failed to refresh for candidate {Id}", candidateId); }
+    }
+
+    private sealed class Subscription(CandidateChanges owner, Guid? candidateId, Func<Guid, Task> onChange) : IDisposable
+    {
+        public Guid? CandidateId { get; } = candidateId;
+        public Func<Guid, Task> OnChange { get; } = onChange;
+        public void Dispose() => owner.subscriptions.TryRemove(this, out _);
+    }
+}
