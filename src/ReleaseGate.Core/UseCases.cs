@@ -16,8 +16,8 @@ public static class UseCases
 {
     public static IServiceCollection AddReleaseGateUseCases(this IServiceCollection services) => services
         .AddScoped<LoadBoard>()
-        .AddScoped<CreateAccount>()
-        .AddScoped<ChangeAccount>()
+        .AddScoped<CreateUser>()
+        .AddScoped<ChangeUser>()
         .AddScoped<ListAuditEvents>()
         .AddScoped<VerifyAuditChain>()
         .AddScoped<SyncDeclaredApplications>()

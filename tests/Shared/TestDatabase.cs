@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Testing;
 
@@ -24,6 +26,23 @@ public sealed class TestDatabase : IDbContextFactory<ReleaseGateDb>, IDisposable
     public static Task<TestDatabase> CreateAsync() => Task.Run(() => new TestDatabase());
 
     public ReleaseGateDb CreateDbContext() => new(options);
+
+    /// <summary>An enabled user with <paramref name="roles"/>, as an admin would have made them (roles created on first use).</summary>
+    public TestDatabase WithUser(string userName, params string[] roles) => WithUser(userName, userName, roles);
+
+    public TestDatabase WithUser(string userName, string email, string[] roles)
+    {
+        using var db = CreateDbContext();
+        foreach (var role in roles.Where(r => !db.Roles.Any(x => x.Name == r)))
+            db.Roles.Add(new IdentityRole(role) { NormalizedName = role.ToUpperInvariant() });
+        db.SaveChanges();
+        var user = new PortalUser { UserName = userName, NormalizedUserName = userName.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant() };
+        db.Users.Add(user);
+        foreach (var role in roles)
+            db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = db.Roles.Single(r => r.Name == role).Id });
+        db.SaveChanges();
+        return this;
+    }
 
     public void Dispose()
     {

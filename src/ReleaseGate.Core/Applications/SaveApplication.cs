@@ -3,15 +3,12 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Core.Applications;
 
-public abstract record SaveApplicationOutcome
-{
-    public sealed record Saved(int Id, bool Created) : SaveApplicationOutcome;
-    /// <summary>Nothing was changed; each problem names its field as <see cref="ApplicationRules"/> does ("" for the whole form).</summary>
-    public sealed record Refused(IReadOnlyList<FieldProblem> Problems) : SaveApplicationOutcome;
-}
+/// <summary>The application saved; refusals name each field as <see cref="ApplicationRules"/> does ("" for the whole form).</summary>
+public sealed record ApplicationSaved(int Id, bool Created);
 
 /// <summary>An admin creates an application or changes one in the portal.</summary>
 public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimeProvider time)
@@ -20,22 +17,23 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
     private const string ChangedMeanwhile = "Someone else changed this application since you opened it; reload to see their changes.";
     private const string ChangedMeanwhileZh = "在您打开之后,其他人修改了此应用;请重新加载查看他们的修改。";
 
-    public async Task<SaveApplicationOutcome> RunAsync(ApplicationForm form, string user, CancellationToken ct = default)
+    public async Task<Outcome<ApplicationSaved>> RunAsync(ApplicationForm form, string user, CancellationToken ct = default)
     {
         var (draft, problems) = form.ToApplication();
         problems.AddRange(ApplicationRules.Problems(draft));
 
         await using var db = await dbs.CreateDbContextAsync(ct);
+        if ((await Actor.ResolveAsync(db, user, time.GetUtcNow(), [Roles.Admin], ct)).Refusal is { } refusal) return refusal;
         Application? current = null;
         if (form.Id is { } id)
         {
             current = await db.Applications.SingleOrDefaultAsync(a => a.Id == id, ct);
             if (current is null)
-                return Refused(new FieldProblem("", $"There is no application {id}; it may have been deleted.", $"应用 {id} 不存在,可能已被删除。"));
+                return Refused(RefusalCode.NotFound, new FieldProblem("", $"There is no application {id}; it may have been deleted.", $"应用 {id} 不存在,可能已被删除。"));
             if (current.ManagedByFile)
-                return Refused(new FieldProblem("", $"'{current.Slug}' {ManagedByFileMessage}", $"'{current.Slug}' 在应用配置文件中声明,请在 Git 中修改。"));
+                return Refused(RefusalCode.ManagedByFile, new FieldProblem("", $"'{current.Slug}' {ManagedByFileMessage}", $"'{current.Slug}' 在应用配置文件中声明,请在 Git 中修改。"));
             if (form.ConcurrencyToken != current.ConcurrencyToken)
-                return Refused(new FieldProblem("", ChangedMeanwhile, ChangedMeanwhileZh));
+                return Refused(RefusalCode.ChangedMeanwhile, new FieldProblem("", ChangedMeanwhile, ChangedMeanwhileZh));
             // Jenkins, jobs and audit rows name an application by its slug: it stays what it was created as.
             if (draft.Slug != current.Slug)
                 problems.Add(new FieldProblem("slug", "cannot be changed once the application exists.", "应用创建后不能再修改。"));
@@ -53,7 +51,7 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         if (await db.Applications.Where(a => a.Id != otherId && a.TestEnvironment.ContainerName == container)
                 .Select(a => a.Slug).FirstOrDefaultAsync(ct) is { } containerOwner)
             problems.Add(new FieldProblem("testEnvironment.containerName", $"'{container}' is already the test container of '{containerOwner}'.", $"'{container}' 已是应用 '{containerOwner}' 的测试容器。"));
-        if (problems.Count > 0) return new SaveApplicationOutcome.Refused(problems);
+        if (problems.Count > 0) return new Refusal(RefusalCode.Invalid, problems);
 
         var now = time.GetUtcNow();
         if (current is null)
@@ -64,7 +62,7 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         else
         {
             var changed = ChangedFields(current, draft);
-            if (changed.Count == 0) return new SaveApplicationOutcome.Saved(current.Id, Created: false);
+            if (changed.Count == 0) return new ApplicationSaved(current.Id, Created: false);
             current.CopySettingsFrom(draft);
             // Field names only: environment variables may hold credentials the audit log must not keep.
             db.AuditEvents.Add(AuditEvent.ByUser(now, user, "application.updated", current.Slug, "changed: " + string.Join(", ", changed)));
@@ -76,15 +74,15 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refused(new FieldProblem("", ChangedMeanwhile, ChangedMeanwhileZh));
+            return Refused(RefusalCode.ChangedMeanwhile, new FieldProblem("", ChangedMeanwhile, ChangedMeanwhileZh));
         }
         catch (DbUpdateException) when (current is null)
         {
             // Another admin took the slug between the check and the save; the unique index refused ours.
             if (!await SlugTakenAsync(draft.Slug, ct)) throw;
-            return Refused(new FieldProblem("slug", $"'{draft.Slug}' is already taken by another application.", $"'{draft.Slug}' 已被其他应用使用。"));
+            return Refused(RefusalCode.AlreadyExists, new FieldProblem("slug", $"'{draft.Slug}' is already taken by another application.", $"'{draft.Slug}' 已被其他应用使用。"));
         }
-        return new SaveApplicationOutcome.Saved((current ?? draft).Id, Created: current is null);
+        return new ApplicationSaved((current ?? draft).Id, Created: current is null);
     }
 
     private async Task<bool> SlugTakenAsync(string slug, CancellationToken ct)
@@ -93,7 +91,7 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         return await db.Applications.AnyAsync(a => a.Slug == slug, ct);
     }
 
-    private static SaveApplicationOutcome.Refused Refused(FieldProblem problem) => new([problem]);
+    private static Refusal Refused(RefusalCode code, FieldProblem problem) => new(code, [problem]);
 
     private static List<string> ChangedFields(Application before, Application after)
     {

@@ -12,20 +12,17 @@ public sealed record BuildReport(
     string Application, BuildStatus Status, int BuildNumber, string BuildUrl, string Branch, string Commit,
     IReadOnlyList<string> Culprits, string LogTail);
 
-public abstract record BuildReportOutcome
-{
-    public sealed record Accepted(int Mailed) : BuildReportOutcome;
-    public sealed record UnknownApplication(string Reason) : BuildReportOutcome;
-}
+/// <summary>A build report taken in, and how many people were mailed about it.</summary>
+public sealed record BuildReported(int Mailed);
 
 /// <summary>Jenkins says how a build went; a failed or unstable one is mailed to the application's team.</summary>
 public sealed class ReportBuild(IDbContextFactory<ReleaseGateDb> dbs, TimeProvider time)
 {
-    public async Task<BuildReportOutcome> RunAsync(BuildReport report, string integrationKeyId, CancellationToken ct = default)
+    public async Task<Outcome<BuildReported>> RunAsync(BuildReport report, string integrationKeyId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var app = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Slug == report.Application, ct);
-        if (app is null) return new BuildReportOutcome.UnknownApplication($"There is no application '{report.Application}'.");
+        if (app is null) return new Refusal(RefusalCode.UnknownApplication, "application", $"There is no application '{report.Application}'.", $"没有名为 '{report.Application}' 的应用。");
 
         var now = time.GetUtcNow();
         var mailed = 0;
@@ -46,6 +43,6 @@ public sealed class ReportBuild(IDbContextFactory<ReleaseGateDb> dbs, TimeProvid
         db.AuditEvents.Add(AuditEvent.ByIntegration(now, integrationKeyId, "build.reported", $"{app.Slug} #{report.BuildNumber}",
             JsonSerializer.Serialize(new { Status = report.Status.ToString(), report.BuildUrl, report.Commit, Mailed = mailed })));
         await db.SaveChangesAsync(ct);
-        return new BuildReportOutcome.Accepted(mailed);
+        return new BuildReported(mailed);
     }
 }

@@ -11,42 +11,37 @@ public sealed record CandidateRegistration(
     string Application, string Repository, string Tag, string? Digest, string Commit, string Branch,
     int BuildNumber, string BuildUrl, string SubmittedBy, IReadOnlyList<CommitChange> Changes);
 
-public enum RefusalKind { UnknownApplication, WrongRepository, ImageNotFound, DigestMismatch }
-
-public abstract record RegistrationOutcome
-{
-    public sealed record Created(Candidate Candidate) : RegistrationOutcome;
-    /// <summary>The same image of the same build is already a candidate: nothing new was made.</summary>
-    public sealed record AlreadyRegistered(Candidate Candidate) : RegistrationOutcome;
-    public sealed record Refused(RefusalKind Kind, string Field, string Reason) : RegistrationOutcome;
-}
+/// <summary>The candidate Jenkins registered; not new when the same image of the same build already was one.</summary>
+public sealed record Registration(Candidate Candidate, bool IsNew);
 
 /// <summary>Accepts a candidate: its digest is resolved from the staging registry and fixed for good.</summary>
 public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IImageRegistry registry, IDeploymentQueue deployments, ICandidateChanges changes, TimeProvider time)
 {
-    public async Task<RegistrationOutcome> RunAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct = default)
+    public async Task<Outcome<Registration>> RunAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Slug == request.Application, ct);
         if (app is null)
-            return new RegistrationOutcome.Refused(RefusalKind.UnknownApplication, "application", $"There is no application '{request.Application}'.");
+            return new Refusal(RefusalCode.UnknownApplication, "application", $"There is no application '{request.Application}'.", $"没有名为 '{request.Application}' 的应用。");
         if (!string.Equals(request.Repository, app.StagingRepository, StringComparison.Ordinal))
-            return new RegistrationOutcome.Refused(RefusalKind.WrongRepository, "image",
-                $"The image must come from {app.StagingRepository}, the staging repository of '{app.Slug}', not from {request.Repository}.");
+            return new Refusal(RefusalCode.WrongRepository, "image",
+                $"The image must come from {app.StagingRepository}, the staging repository of '{app.Slug}', not from {request.Repository}.",
+                $"镜像必须来自 '{app.Slug}' 的预发布仓库 {app.StagingRepository},而不是 {request.Repository}。");
 
         var served = await registry.ResolveDigestAsync(request.Repository, request.Tag, ct);
         if (served is null)
-            return new RegistrationOutcome.Refused(RefusalKind.ImageNotFound, "image",
-                $"The staging registry has no image {request.Repository}:{request.Tag}.");
+            return new Refusal(RefusalCode.ImageNotFound, "image",
+                $"The staging registry has no image {request.Repository}:{request.Tag}.", $"预发布仓库中没有镜像 {request.Repository}:{request.Tag}。");
         if (request.Digest is not null && request.Digest != served)
-            return new RegistrationOutcome.Refused(RefusalKind.DigestMismatch, "digest",
-                $"The staging registry serves {served} for {request.Repository}:{request.Tag}, not {request.Digest}.");
+            return new Refusal(RefusalCode.DigestMismatch, "digest",
+                $"The staging registry serves {served} for {request.Repository}:{request.Tag}, not {request.Digest}.",
+                $"预发布仓库为 {request.Repository}:{request.Tag} 提供的是 {served},而不是 {request.Digest}。");
 
         var existing = await db.Candidates.Include(c => c.Application)
             .Where(c => c.ApplicationId == app.Id && c.Digest == served && c.Version == request.Tag && c.BuildNumber == request.BuildNumber)
             .OrderByDescending(c => c.RegisteredAt).FirstOrDefaultAsync(ct);
         if (existing is not null && !existing.Phase.IsTerminal())
-            return new RegistrationOutcome.AlreadyRegistered(existing);
+            return new Registration(existing, IsNew: false);
 
         var now = time.GetUtcNow();
         var candidate = new Candidate
@@ -77,7 +72,7 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
         foreach (var id in older.Select(o => o.Id).Append(candidate.Id)) changes.Published(id);
         // After the save: a lost enqueue is caught up at the next start (candidates left Registered).
         await deployments.EnqueueAsync(candidate.Id, app.Slug, ct);
-        return new RegistrationOutcome.Created(candidate);
+        return new Registration(candidate, IsNew: true);
     }
 
     /// <summary>

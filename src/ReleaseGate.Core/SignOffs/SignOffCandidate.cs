@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Core.SignOffs;
 
@@ -12,29 +13,25 @@ public sealed record SignOffRequest(Guid CandidateId, string UserName, SignOffDe
 /// <summary>QA approves or rejects a candidate. Every rule is checked here, whatever the page showed.</summary>
 public sealed class SignOffCandidate(IDbContextFactory<ReleaseGateDb> dbs, ICandidateChanges changes, TimeProvider time, PortalLinks links)
 {
-    public async Task<SignOffOutcome> RunAsync(SignOffRequest request, CancellationToken ct = default)
+    public async Task<Outcome<SignOffRecorded>> RunAsync(SignOffRequest request, CancellationToken ct = default)
     {
         var comment = request.Comment?.Trim() ?? "";
         await using var db = await dbs.CreateDbContextAsync(ct);
         var c = await db.Candidates.Include(x => x.Application).Include(x => x.SignOffs)
             .SingleOrDefaultAsync(x => x.Id == request.CandidateId, ct);
-        if (c is null) return SignOffOutcome.Refuse(SignOffRefusal.CandidateNotFound, "This candidate does not exist.");
-        var voter = await Voter.FindAsync(db, request.UserName, ct);
-        if (voter is null) return SignOffOutcome.Refuse(SignOffRefusal.UnknownUser, $"There is no user '{request.UserName}'.");
-        if (!voter.IsQa) return SignOffOutcome.Refuse(SignOffRefusal.NotQa, "Only a member of QA can approve or reject a candidate.");
-        if (voter.Submitted(c.SubmittedBy))
-            return SignOffOutcome.Refuse(SignOffRefusal.Submitter, "You submitted this candidate, so you cannot sign it off: another QA member must.");
-        if (request.Decision == SignOffDecision.Reject && comment.Length == 0)
-            return SignOffOutcome.Refuse(SignOffRefusal.CommentRequired, "A rejection needs a comment that says what is wrong.");
-        if (c.ConcurrencyToken != request.ConcurrencyToken) return SignOffOutcome.ChangedMeanwhile();
-        if (c.Phase != CandidatePhase.AwaitingSignOff)
-            return SignOffOutcome.Refuse(SignOffRefusal.WrongPhase, $"The candidate is {c.Phase}; only a candidate awaiting sign-off can be approved or rejected.");
-        if (!string.Equals(request.Digest, c.Digest, StringComparison.Ordinal))
-            return SignOffOutcome.Refuse(SignOffRefusal.WrongDigest, $"You signed off {request.Digest}, but this candidate is {c.Digest}.");
-        if (c.SignOffs.Any(s => s.WithdrawnAt == null && voter.Is(s.User)))
-            return SignOffOutcome.Refuse(SignOffRefusal.AlreadyVoted, "You have already signed off this candidate: one vote per person.");
-
+        if (c is null) return SignOffRefusals.CandidateNotFound;
         var now = time.GetUtcNow();
+        var resolved = await Actor.ResolveAsync(db, request.UserName, now, [], ct);
+        if (resolved.Refusal is { } refusal) return refusal;
+        var voter = resolved.Value!;
+        if (!voter.Has(Roles.QA)) return SignOffRefusals.NotQa;
+        if (voter.Is(c.SubmittedBy)) return SignOffRefusals.Submitter;
+        if (request.Decision == SignOffDecision.Reject && comment.Length == 0) return SignOffRefusals.CommentRequired;
+        if (c.ConcurrencyToken != request.ConcurrencyToken) return SignOffRefusals.ChangedMeanwhile;
+        if (c.Phase != CandidatePhase.AwaitingSignOff) return SignOffRefusals.NotAwaitingSignOff(c.Phase);
+        if (!string.Equals(request.Digest, c.Digest, StringComparison.Ordinal)) return SignOffRefusals.WrongDigest(request.Digest, c.Digest);
+        if (c.SignOffs.Any(s => s.WithdrawnAt == null && voter.Is(s.User))) return SignOffRefusals.AlreadyVoted;
+
         c.SignOffs.Add(new SignOff { CandidateId = c.Id, Digest = c.Digest, User = voter.UserName, Decision = request.Decision, Comment = comment, At = now });
         var approvals = c.Approvals;
         var required = c.Application.RequiredApprovals;
@@ -62,9 +59,9 @@ public sealed class SignOffCandidate(IDbContextFactory<ReleaseGateDb> dbs, ICand
         catch (DbUpdateConcurrencyException)
         {
             // Someone saved this candidate between our read and our write: nothing of ours was written.
-            return SignOffOutcome.ChangedMeanwhile();
+            return SignOffRefusals.ChangedMeanwhile;
         }
         changes.Published(c.Id);
-        return new SignOffOutcome.Recorded(c.Phase, approvals, required);
+        return new SignOffRecorded(c.Phase, approvals, required);
     }
 }

@@ -2,26 +2,28 @@ using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Core.SignOffs;
 
 /// <summary>A QA takes back their own approval, until the cutoff starts the promotion.</summary>
 public sealed class WithdrawApproval(IDbContextFactory<ReleaseGateDb> dbs, ICandidateChanges changes, TimeProvider time)
 {
-    public async Task<SignOffOutcome> RunAsync(Guid candidateId, string userName, Guid concurrencyToken, CancellationToken ct = default)
+    public async Task<Outcome<SignOffRecorded>> RunAsync(Guid candidateId, string userName, Guid concurrencyToken, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var c = await db.Candidates.Include(x => x.Application).Include(x => x.SignOffs)
             .SingleOrDefaultAsync(x => x.Id == candidateId, ct);
-        if (c is null) return SignOffOutcome.Refuse(SignOffRefusal.CandidateNotFound, "This candidate does not exist.");
+        if (c is null) return SignOffRefusals.CandidateNotFound;
+        var now = time.GetUtcNow();
+        if ((await Actor.ResolveAsync(db, userName, now, [], ct)).Refusal is { } refusal) return refusal;
         var mine = c.SignOffs.FirstOrDefault(s => s.Decision == SignOffDecision.Approve && s.WithdrawnAt == null
             && string.Equals(s.User, userName, StringComparison.OrdinalIgnoreCase));
-        if (mine is null) return SignOffOutcome.Refuse(SignOffRefusal.NoApprovalToWithdraw, "You have no approval on this candidate to withdraw.");
-        if (c.ConcurrencyToken != concurrencyToken) return SignOffOutcome.ChangedMeanwhile();
+        if (mine is null) return SignOffRefusals.NoApprovalToWithdraw;
+        if (c.ConcurrencyToken != concurrencyToken) return SignOffRefusals.ChangedMeanwhile;
         if (c.Phase is not (CandidatePhase.AwaitingSignOff or CandidatePhase.Approved))
-            return SignOffOutcome.Refuse(SignOffRefusal.WrongPhase, $"The candidate is {c.Phase}: an approval can only be withdrawn before promotion starts.");
+            return SignOffRefusals.TooLateToWithdraw(c.Phase);
 
-        var now = time.GetUtcNow();
         mine.WithdrawnAt = now;
         var approvals = c.Approvals;
         var required = c.Application.RequiredApprovals;
@@ -35,9 +37,9 @@ public sealed class WithdrawApproval(IDbContextFactory<ReleaseGateDb> dbs, ICand
         }
         catch (DbUpdateConcurrencyException)
         {
-            return SignOffOutcome.ChangedMeanwhile();
+            return SignOffRefusals.ChangedMeanwhile;
         }
         changes.Published(c.Id);
-        return new SignOffOutcome.Recorded(c.Phase, approvals, required);
+        return new SignOffRecorded(c.Phase, approvals, required);
     }
 }

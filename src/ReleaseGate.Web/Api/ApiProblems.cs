@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReleaseGate.Core;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
 
@@ -37,6 +39,28 @@ public static class ApiProblems
 
         return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: $"urn:releasegate:problem:{kind}", extensions: extensions);
     }
+
+    /// <summary>A use case's refusal as the API answers it: the one place where a refusal's code becomes a status.</summary>
+    public static Task<ProblemHttpResult> RefuseAsync(HttpContext http, Refusal refusal)
+    {
+        var errors = refusal.Problems.Where(p => p.Field.Length > 0).GroupBy(p => p.Field)
+            .ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
+        return RefuseAsync(http, StatusOf(refusal.Code), Kebab(refusal.Code), "The request was refused.", refusal.Message,
+            refusal.Field.Length > 0 ? refusal.Field : null, errors.Count > 1 ? errors : null);
+    }
+
+    public static int StatusOf(RefusalCode code) => code switch
+    {
+        RefusalCode.NotFound => StatusCodes.Status404NotFound,
+        RefusalCode.Invalid => StatusCodes.Status400BadRequest,
+        RefusalCode.UnknownActor => StatusCodes.Status401Unauthorized,
+        RefusalCode.AccountDisabled or RefusalCode.MissingRole or RefusalCode.Submitter or RefusalCode.CommitAuthor => StatusCodes.Status403Forbidden,
+        RefusalCode.UnknownApplication or RefusalCode.WrongRepository or RefusalCode.ImageNotFound or RefusalCode.DigestMismatch
+            => StatusCodes.Status422UnprocessableEntity,
+        _ => StatusCodes.Status409Conflict,
+    };
+
+    private static string Kebab(RefusalCode code) => Regex.Replace(code.ToString(), "(?<!^)([A-Z])", "-$1").ToLowerInvariant();
 
     public static Task<ProblemHttpResult> InvalidAsync(HttpContext http, IDictionary<string, string[]> errors)
     {

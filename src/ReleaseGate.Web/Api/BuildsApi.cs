@@ -45,13 +45,8 @@ public static class BuildsApi
 
         var outcome = await report.RunAsync(new BuildReport(application!, status!.Value, buildNumber!.Value, buildUrl!, branch, commit, culprits, logTail),
             SignedRequest.KeyId(http), http.RequestAborted);
-        return outcome switch
-        {
-            BuildReportOutcome.Accepted a => ApiAnswer.Of(StatusCodes.Status202Accepted,
-                new BuildAccepted(application!, buildNumber.Value, status.Value.ToString().ToLowerInvariant(), a.Mailed)),
-            BuildReportOutcome.UnknownApplication u => await ApiProblems.RefuseAsync(http, StatusCodes.Status422UnprocessableEntity,
-                "unknown-application", "The build was refused.", u.Reason, "application"),
-            _ => throw new InvalidOperationException(outcome.ToString()),
-        };
+        if (outcome.Refusal is { } refusal) return await ApiProblems.RefuseAsync(http, refusal);
+        return ApiAnswer.Of(StatusCodes.Status202Accepted,
+            new BuildAccepted(application!, buildNumber.Value, status.Value.ToString().ToLowerInvariant(), outcome.Value!.Mailed));
     }
 }

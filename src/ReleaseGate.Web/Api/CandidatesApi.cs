@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ReleaseGate.Core;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Registry;
 
@@ -75,7 +76,7 @@ public static partial class CandidatesApi
 
         var request = new CandidateRegistration(application!, reference!.RepositoryReference, reference.Tag!, digest ?? reference.Digest,
             commit!, branch, buildNumber!.Value, buildUrl!, submittedBy!, changes);
-        RegistrationOutcome outcome;
+        Outcome<Registration> outcome;
         try
         {
             outcome = await register.RunAsync(request, SignedRequest.KeyId(http), http.RequestAborted);
@@ -86,14 +87,9 @@ public static partial class CandidatesApi
                 "The staging registry could not be asked; retry later.", e.Message, "image");
         }
 
-        return outcome switch
-        {
-            RegistrationOutcome.Created c => ApiAnswer.Of(StatusCodes.Status201Created, Created(http, c.Candidate), $"/api/v1/candidates/{c.Candidate.Id}"),
-            RegistrationOutcome.AlreadyRegistered a => ApiAnswer.Of(StatusCodes.Status200OK, Created(http, a.Candidate), $"/api/v1/candidates/{a.Candidate.Id}"),
-            RegistrationOutcome.Refused r => await ApiProblems.RefuseAsync(http, StatusCodes.Status422UnprocessableEntity,
-                Regex.Replace(r.Kind.ToString(), "(?<!^)([A-Z])", "-$1").ToLowerInvariant(), "The candidate was refused.", r.Reason, r.Field),
-            _ => throw new InvalidOperationException(outcome.ToString()),
-        };
+        if (outcome.Refusal is { } refusal) return await ApiProblems.RefuseAsync(http, refusal);
+        var (candidate, isNew) = outcome.Value!;
+        return ApiAnswer.Of(isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK, Created(http, candidate), $"/api/v1/candidates/{candidate.Id}");
     }
 
     private static async Task<IResult> GetAsync(Guid id, HttpContext http, GetCandidate get)

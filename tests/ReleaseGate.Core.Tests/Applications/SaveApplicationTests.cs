@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using ReleaseGate.Core.Applications;
+using ReleaseGate.Core.Users;
 using ReleaseGate.Core.Audit;
 
 namespace ReleaseGate.Core.Tests;
@@ -37,19 +38,19 @@ public class SaveApplicationTests
     private static async Task<int> SavedIdAsync(TestDatabase dbs, ApplicationForm form)
     {
         var outcome = await new SaveApplication(dbs, Time).RunAsync(form, Admin, Ct);
-        return Assert.IsType<SaveApplicationOutcome.Saved>(outcome).Id;
+        return Assert.IsType<ApplicationSaved>(outcome.Value).Id;
     }
 
     private static async Task<IReadOnlyList<FieldProblem>> ProblemsAsync(TestDatabase dbs, ApplicationForm form)
     {
         var outcome = await new SaveApplication(dbs, Time).RunAsync(form, Admin, Ct);
-        return Assert.IsType<SaveApplicationOutcome.Refused>(outcome).Problems;
+        return Assert.IsType<Refusal>(outcome.Refusal).Problems;
     }
 
     [Fact]
     public async Task A_valid_form_creates_the_application_with_every_field_and_audits_it()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
 
         var id = await SavedIdAsync(dbs, Form());
 
@@ -69,7 +70,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task Bad_fields_are_each_named_and_nothing_is_saved()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         var form = Form();
         form.StagingRepository = "orders-api:1.0";
         form.QaEmails = "qa@example.com, not-a-mail";
@@ -91,7 +92,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task A_slug_already_taken_is_refused()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         await SavedIdAsync(dbs, Form("orders-api", 18080));
 
         var problems = await ProblemsAsync(dbs, Form("orders-api", 18081));
@@ -102,7 +103,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task A_published_port_of_another_application_is_refused()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         await SavedIdAsync(dbs, Form("orders-api", 18080));
 
         var problems = await ProblemsAsync(dbs, Form("billing", 18080));
@@ -115,7 +116,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task A_container_name_of_another_application_is_refused()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         await SavedIdAsync(dbs, Form("orders-api", 18080));
         var form = Form("billing", 18081);
         form.ContainerName = "orders-api-test";
@@ -128,7 +129,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task An_update_keeps_its_own_port_and_audits_the_changed_fields_without_values()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         var id = await SavedIdAsync(dbs, Form());
         var form = EditOf(dbs, id);
         form.RequiredApprovals = 3;
@@ -149,7 +150,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task The_slug_cannot_be_changed_once_the_application_exists()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         var id = await SavedIdAsync(dbs, Form());
         var form = EditOf(dbs, id, "orders-api-2");
 
@@ -163,7 +164,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task An_application_managed_by_the_file_is_not_changed_in_the_portal()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         await new SyncDeclaredApplications(dbs, Time).RunAsync([Build.Application("orders-api")], "applications.yml", Ct);
         await using var read = dbs.CreateDbContext();
         var declared = await read.Applications.SingleAsync(Ct);
@@ -180,7 +181,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task A_form_made_from_an_application_saves_it_unchanged()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         var id = await SavedIdAsync(dbs, Form());
         await using var read = dbs.CreateDbContext();
         var form = ApplicationForm.From(await read.Applications.SingleAsync(Ct));
@@ -194,7 +195,7 @@ public class SaveApplicationTests
     [Fact]
     public async Task An_edit_made_on_a_stale_form_is_refused_and_changes_nothing()
     {
-        await using var dbs = await TestDatabase.CreateAsync();
+        await using var dbs = (await TestDatabase.CreateAsync()).WithUser(Admin, Roles.Admin);
         var id = await SavedIdAsync(dbs, Form());
         ApplicationForm Opened()
         {

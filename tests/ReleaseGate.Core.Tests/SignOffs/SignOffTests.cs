@@ -8,7 +8,7 @@ public class SignOffTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static SignOffRefusal RefusalOf(SignOffOutcome outcome) => Assert.IsType<SignOffOutcome.Refused>(outcome).Kind;
+    private static RefusalCode RefusalOf(Outcome<SignOffRecorded> outcome) => Assert.IsType<Refusal>(outcome.Refusal).Code;
 
     [Fact]
     public async Task Approval_by_qa_reaching_the_required_count_makes_the_candidate_approved()
@@ -17,7 +17,7 @@ public class SignOffTests
 
         var outcome = await world.SignOff().RunAsync(world.Approve("qa1@example.com", comment: "looks good"), Ct);
 
-        Assert.Equal(new SignOffOutcome.Recorded(CandidatePhase.Approved, 1, 1), outcome);
+        Assert.Equal(new SignOffRecorded(CandidatePhase.Approved, 1, 1), outcome.Value);
         var c = await world.ReloadAsync();
         Assert.Equal(CandidatePhase.Approved, c.Phase);
         var vote = Assert.Single(c.SignOffs);
@@ -51,12 +51,12 @@ public class SignOffTests
         await using var world = await SignOffWorld.CreateAsync(requiredApprovals: 2);
 
         var first = await world.SignOff().RunAsync(world.Approve("qa1@example.com"), Ct);
-        Assert.Equal(new SignOffOutcome.Recorded(CandidatePhase.AwaitingSignOff, 1, 2), first);
+        Assert.Equal(new SignOffRecorded(CandidatePhase.AwaitingSignOff, 1, 2), first.Value);
         await using (var db = world.Dbs.CreateDbContext()) Assert.Empty(await db.Outbox.ToListAsync(Ct));
 
         var token = (await world.ReloadAsync()).ConcurrencyToken;
         var second = await world.SignOff().RunAsync(world.Approve("qa2@example.com", token), Ct);
-        Assert.Equal(new SignOffOutcome.Recorded(CandidatePhase.Approved, 2, 2), second);
+        Assert.Equal(new SignOffRecorded(CandidatePhase.Approved, 2, 2), second.Value);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class SignOffTests
 
         var outcome = await world.SignOff().RunAsync(world.Reject("qa1@example.com", "  checkout page is blank  "), Ct);
 
-        Assert.Equal(CandidatePhase.Rejected, Assert.IsType<SignOffOutcome.Recorded>(outcome).Phase);
+        Assert.Equal(CandidatePhase.Rejected, Assert.IsType<SignOffRecorded>(outcome.Value).Phase);
         var c = await world.ReloadAsync();
         Assert.Equal(CandidatePhase.Rejected, c.Phase);
         Assert.Contains(c.Events, e => e.Kind == nameof(CandidatePhase.Rejected) && e.Message.Contains("checkout page is blank"));
@@ -87,7 +87,7 @@ public class SignOffTests
 
         var outcome = await world.SignOff().RunAsync(world.Reject("qa1@example.com", comment), Ct);
 
-        Assert.Equal(SignOffRefusal.CommentRequired, RefusalOf(outcome));
+        Assert.Equal(RefusalCode.Invalid, RefusalOf(outcome));
         Assert.Equal(CandidatePhase.AwaitingSignOff, (await world.ReloadAsync()).Phase);
     }
 
@@ -98,7 +98,7 @@ public class SignOffTests
 
         var outcome = await world.SignOff().RunAsync(world.Approve("rm@example.com"), Ct);
 
-        Assert.Equal(SignOffRefusal.NotQa, RefusalOf(outcome));
+        Assert.Equal(RefusalCode.MissingRole, RefusalOf(outcome));
         Assert.Empty((await world.ReloadAsync()).SignOffs);
     }
 
@@ -106,7 +106,7 @@ public class SignOffTests
     public async Task Approval_by_an_unknown_user_is_refused()
     {
         await using var world = await SignOffWorld.CreateAsync();
-        Assert.Equal(SignOffRefusal.UnknownUser, RefusalOf(await world.SignOff().RunAsync(world.Approve("nobody@example.com"), Ct)));
+        Assert.Equal(RefusalCode.UnknownActor, RefusalOf(await world.SignOff().RunAsync(world.Approve("nobody@example.com"), Ct)));
     }
 
     [Fact]
@@ -116,9 +116,9 @@ public class SignOffTests
 
         var outcome = await world.SignOff().RunAsync(world.Approve("DEV@example.com"), Ct);
 
-        var refused = Assert.IsType<SignOffOutcome.Refused>(outcome);
-        Assert.Equal(SignOffRefusal.Submitter, refused.Kind);
-        Assert.Contains("You submitted this candidate", refused.Reason);
+        var refused = Assert.IsType<Refusal>(outcome.Refusal);
+        Assert.Equal(RefusalCode.Submitter, refused.Code);
+        Assert.Contains("You submitted this candidate", refused.Message);
         Assert.Empty((await world.ReloadAsync()).SignOffs);
     }
 
@@ -132,7 +132,7 @@ public class SignOffTests
             await db.Candidates.Where(c => c.Id == world.Candidate.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.SubmittedBy, submittedBy), Ct);
 
-        Assert.Equal(SignOffRefusal.Submitter, RefusalOf(await world.SignOff().RunAsync(world.Approve("dev-by-name"), Ct)));
+        Assert.Equal(RefusalCode.Submitter, RefusalOf(await world.SignOff().RunAsync(world.Approve("dev-by-name"), Ct)));
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public class SignOffTests
 
         var again = await world.SignOff().RunAsync(world.Reject("QA1@example.com", "changed my mind", token), Ct);
 
-        Assert.Equal(SignOffRefusal.AlreadyVoted, RefusalOf(again));
+        Assert.Equal(RefusalCode.AlreadyVoted, RefusalOf(again));
         var c = await world.ReloadAsync();
         Assert.Single(c.SignOffs);
         Assert.Equal(CandidatePhase.AwaitingSignOff, c.Phase);
@@ -157,7 +157,7 @@ public class SignOffTests
 
         var outcome = await world.SignOff().RunAsync(world.Approve("qa1@example.com", digest: "sha256:" + new string('b', 64)), Ct);
 
-        Assert.Equal(SignOffRefusal.WrongDigest, RefusalOf(outcome));
+        Assert.Equal(RefusalCode.WrongDigest, RefusalOf(outcome));
         Assert.Empty((await world.ReloadAsync()).SignOffs);
     }
 
@@ -170,7 +170,7 @@ public class SignOffTests
 
         var outcome = await world.SignOff().RunAsync(world.Approve("qa1@example.com"), Ct);
 
-        Assert.Equal(SignOffRefusal.WrongPhase, RefusalOf(outcome));
+        Assert.Equal(RefusalCode.WrongPhase, RefusalOf(outcome));
         Assert.Equal(phase, (await world.ReloadAsync()).Phase);
     }
 
@@ -183,9 +183,9 @@ public class SignOffTests
 
         var late = await world.SignOff().RunAsync(world.Reject("qa2@example.com", "broken", seen), Ct);
 
-        var refused = Assert.IsType<SignOffOutcome.Refused>(late);
-        Assert.Equal(SignOffRefusal.ChangedMeanwhile, refused.Kind);
-        Assert.Contains("reload", refused.Reason);
+        var refused = Assert.IsType<Refusal>(late.Refusal);
+        Assert.Equal(RefusalCode.ChangedMeanwhile, refused.Code);
+        Assert.Contains("reload", refused.Message);
         Assert.Equal(CandidatePhase.AwaitingSignOff, (await world.ReloadAsync()).Phase);
     }
 
@@ -194,7 +194,7 @@ public class SignOffTests
     {
         await using var world = await SignOffWorld.CreateAsync();
         var request = world.Approve("qa1@example.com") with { CandidateId = Guid.NewGuid() };
-        Assert.Equal(SignOffRefusal.CandidateNotFound, RefusalOf(await world.SignOff().RunAsync(request, Ct)));
+        Assert.Equal(RefusalCode.NotFound, RefusalOf(await world.SignOff().RunAsync(request, Ct)));
     }
 
     [Theory]
@@ -212,8 +212,8 @@ public class SignOffTests
             Task.Run(() => world.SignOff(clock).RunAsync(Vote("qa1@example.com", first), Ct), Ct),
             Task.Run(() => world.SignOff(clock).RunAsync(Vote("qa2@example.com", second), Ct), Ct));
 
-        var winner = Assert.Single(outcomes.OfType<SignOffOutcome.Recorded>());
-        Assert.Equal(SignOffRefusal.ChangedMeanwhile, RefusalOf(Assert.Single(outcomes.OfType<SignOffOutcome.Refused>())));
+        var winner = Assert.Single(outcomes, o => !o.IsRefused).Value!;
+        Assert.Equal(RefusalCode.ChangedMeanwhile, RefusalOf(Assert.Single(outcomes, o => o.IsRefused)));
         var c = await world.ReloadAsync();
         var vote = Assert.Single(c.SignOffs);
         Assert.Equal(winner.Phase, c.Phase);

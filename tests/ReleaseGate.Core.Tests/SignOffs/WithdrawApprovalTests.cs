@@ -17,7 +17,7 @@ public class WithdrawApprovalTests
 
         var outcome = await world.Withdraw().RunAsync(world.Candidate.Id, "qa1@example.com", token, Ct);
 
-        Assert.Equal(new SignOffOutcome.Recorded(CandidatePhase.AwaitingSignOff, 0, 1), outcome);
+        Assert.Equal(new SignOffRecorded(CandidatePhase.AwaitingSignOff, 0, 1), outcome.Value);
         var c = await world.ReloadAsync();
         Assert.Equal(CandidatePhase.AwaitingSignOff, c.Phase);
         Assert.Equal(SignOffWorld.Now, Assert.Single(c.SignOffs).WithdrawnAt);
@@ -35,7 +35,7 @@ public class WithdrawApprovalTests
 
         var outcome = await world.SignOff().RunAsync(world.Reject("qa1@example.com", "found a bug", (await world.ReloadAsync()).ConcurrencyToken), Ct);
 
-        Assert.Equal(CandidatePhase.Rejected, Assert.IsType<SignOffOutcome.Recorded>(outcome).Phase);
+        Assert.Equal(CandidatePhase.Rejected, Assert.IsType<SignOffRecorded>(outcome.Value).Phase);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class WithdrawApprovalTests
 
         var outcome = await world.Withdraw().RunAsync(world.Candidate.Id, "qa1@example.com", world.Candidate.ConcurrencyToken, Ct);
 
-        Assert.Equal(SignOffRefusal.WrongPhase, Assert.IsType<SignOffOutcome.Refused>(outcome).Kind);
+        Assert.Equal(RefusalCode.WrongPhase, Assert.IsType<Refusal>(outcome.Refusal).Code);
         Assert.Null(Assert.Single((await world.ReloadAsync()).SignOffs).WithdrawnAt);
     }
 
@@ -62,7 +62,7 @@ public class WithdrawApprovalTests
 
         var outcome = await world.Withdraw().RunAsync(world.Candidate.Id, "qa2@example.com", (await world.ReloadAsync()).ConcurrencyToken, Ct);
 
-        Assert.Equal(SignOffRefusal.NoApprovalToWithdraw, Assert.IsType<SignOffOutcome.Refused>(outcome).Kind);
+        Assert.Equal(RefusalCode.NothingToWithdraw, Assert.IsType<Refusal>(outcome.Refusal).Code);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public class WithdrawApprovalTests
 
         var outcome = await world.Withdraw().RunAsync(world.Candidate.Id, "qa1@example.com", seen, Ct);
 
-        Assert.Equal(SignOffRefusal.ChangedMeanwhile, Assert.IsType<SignOffOutcome.Refused>(outcome).Kind);
+        Assert.Equal(RefusalCode.ChangedMeanwhile, Assert.IsType<Refusal>(outcome.Refusal).Code);
         Assert.Equal(CandidatePhase.Approved, (await world.ReloadAsync()).Phase);
     }
 }

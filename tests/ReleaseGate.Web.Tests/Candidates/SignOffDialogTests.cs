@@ -58,7 +58,7 @@ public class SignOffDialogTests : ComponentTests
 
         var result = await dialog.Result.WaitAsync(TimeSpan.FromSeconds(10), Xunit.TestContext.Current.CancellationToken);
         Assert.False(result!.Canceled);
-        Assert.Equal(CandidatePhase.Approved, Assert.IsType<SignOffOutcome.Recorded>(result.Data).Phase);
+        Assert.Equal(CandidatePhase.Approved, Assert.IsType<SignOffRecorded>(result.Data).Phase);
         var stored = Stored();
         Assert.Equal(CandidatePhase.Approved, stored.Phase);
         Assert.Equal(candidate.Digest, Assert.Single(stored.SignOffs).Digest);

@@ -1,3 +1,4 @@
+using ReleaseGate.Core;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
@@ -127,8 +128,8 @@ public class DeploymentTests : IAsyncLifetime
         using (var scope = portal.Services.CreateScope())
         {
             var redeploy = scope.ServiceProvider.GetRequiredService<RedeployCandidate>();
-            await Assert.ThrowsAsync<MissingRoleException>(() => redeploy.RunAsync(id, "dev@example.com", Ct));
-            await redeploy.RunAsync(id, "qa@example.com", Ct);
+            Assert.Equal(RefusalCode.MissingRole, (await redeploy.RunAsync(id, "dev@example.com", Ct)).Refusal?.Code);
+            Assert.False((await redeploy.RunAsync(id, "qa@example.com", Ct)).IsRefused);
         }
 
         var redeployed = await portal.WaitForPhaseAsync(id, Deploy, CandidatePhase.AwaitingSignOff);

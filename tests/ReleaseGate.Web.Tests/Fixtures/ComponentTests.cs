@@ -93,18 +93,7 @@ public abstract class ComponentTests : BunitContext
         _ => [.. PathTo(CandidatePhase.RollingOut), phase],
     };
 
-    protected void AddUser(string userName, params string[] roles)
-    {
-        using var db = Database.CreateDbContext();
-        foreach (var role in roles.Where(r => !db.Roles.Any(x => x.Name == r)))
-            db.Roles.Add(new IdentityRole(role) { NormalizedName = role.ToUpperInvariant() });
-        db.SaveChanges();
-        var user = new PortalUser { UserName = userName, NormalizedUserName = userName.ToUpperInvariant(), Email = userName, NormalizedEmail = userName.ToUpperInvariant() };
-        db.Users.Add(user);
-        foreach (var role in roles)
-            db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = db.Roles.Single(r => r.Name == role).Id });
-        db.SaveChanges();
-    }
+    protected void AddUser(string userName, params string[] roles) => Database.WithUser(userName, roles);
 
     protected override void Dispose(bool disposing)
     {

@@ -20,8 +20,8 @@ public class UsersPageTests : ComponentTests
         Services.AddScoped(_ => Database.CreateDbContext());
         Services.AddIdentityCore<PortalUser>(o => o.Password.RequireNonAlphanumeric = false)
             .AddRoles<IdentityRole>().AddEntityFrameworkStores<ReleaseGateDb>().AddDefaultTokenProviders();
-        Services.AddScoped<CreateAccount>();
-        Services.AddScoped<ChangeAccount>();
+        Services.AddScoped<CreateUser>();
+        Services.AddScoped<ChangeUser>();
         SignInAs("admin@example.com", Roles.Admin);
         using var scope = Services.CreateScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReleaseGate.Core;
 using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Web.Tests;
@@ -13,17 +14,17 @@ public partial class UsersTests : IClassFixture<PortalFactory>
     private readonly PortalFactory portal;
     public UsersTests(PortalFactory portal) => this.portal = portal;
 
-    private async Task<AccountOutcome> CreateAsync(string email, params string[] roles)
+    private async Task<Outcome<UserSaved>> CreateAsync(string email, params string[] roles)
     {
         await using var scope = portal.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<CreateAccount>().RunAsync(email, "Test Person", roles, PortalFactory.AdminEmail);
+        return await scope.ServiceProvider.GetRequiredService<CreateUser>().RunAsync(email, "Test Person", roles, PortalFactory.AdminEmail);
     }
 
-    private async Task<AccountOutcome> ChangeAsync(string email, AccountChange change, params string[] roles)
+    private async Task<Outcome<UserSaved>> ChangeAsync(string email, UserChange change, params string[] roles)
     {
         await using var scope = portal.Services.CreateAsyncScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email);
-        return await scope.ServiceProvider.GetRequiredService<ChangeAccount>().RunAsync(user!.Id, change, PortalFactory.AdminEmail, roles);
+        return await scope.ServiceProvider.GetRequiredService<ChangeUser>().RunAsync(user!.Id, change, PortalFactory.AdminEmail, roles);
     }
 
     private async Task<bool> SignsInAsync(string email, string password) =>
@@ -32,7 +33,7 @@ public partial class UsersTests : IClassFixture<PortalFactory>
     [Fact]
     public async Task A_new_account_signs_in_with_the_password_shown_once_and_has_its_roles()
     {
-        var created = Assert.IsType<AccountOutcome.Done>(await CreateAsync("qa.new@example.com", Roles.QA));
+        var created = Assert.IsType<UserSaved>((await CreateAsync("qa.new@example.com", Roles.QA)).Value);
 
         Assert.True(await SignsInAsync("qa.new@example.com", created.TemporaryPassword!));
         await using var scope = portal.Services.CreateAsyncScope();
@@ -46,30 +47,30 @@ public partial class UsersTests : IClassFixture<PortalFactory>
     public async Task The_same_mail_twice_and_an_unknown_role_are_refused()
     {
         await CreateAsync("twice@example.com");
-        var again = Assert.IsType<AccountOutcome.Refused>(await CreateAsync("twice@example.com"));
-        Assert.Equal("email", again.Problem.Field);
-        var role = Assert.IsType<AccountOutcome.Refused>(await CreateAsync("role@example.com", "Superuser"));
-        Assert.Equal("roles", role.Problem.Field);
-        Assert.Contains("角色", role.Problem.MessageZh);
+        var again = Assert.IsType<Refusal>((await CreateAsync("twice@example.com")).Refusal);
+        Assert.Equal("email", again.Field);
+        var role = Assert.IsType<Refusal>((await CreateAsync("role@example.com", "Superuser")).Refusal);
+        Assert.Equal("roles", role.Field);
+        Assert.Contains("角色", role.Problems[0].MessageZh);
     }
 
     [Fact]
     public async Task A_disabled_account_cannot_sign_in_until_enabled_again()
     {
-        var password = ((AccountOutcome.Done)await CreateAsync("leaver@example.com", Roles.QA)).TemporaryPassword!;
+        var password = (await CreateAsync("leaver@example.com", Roles.QA)).Value!.TemporaryPassword!;
 
-        Assert.IsType<AccountOutcome.Done>(await ChangeAsync("leaver@example.com", AccountChange.Disable));
+        Assert.IsType<UserSaved>((await ChangeAsync("leaver@example.com", UserChange.Disable)).Value);
         Assert.False(await SignsInAsync("leaver@example.com", password));
 
-        Assert.IsType<AccountOutcome.Done>(await ChangeAsync("leaver@example.com", AccountChange.Enable));
+        Assert.IsType<UserSaved>((await ChangeAsync("leaver@example.com", UserChange.Enable)).Value);
         Assert.True(await SignsInAsync("leaver@example.com", password));
     }
 
     [Fact]
     public async Task A_reset_password_replaces_the_old_one()
     {
-        var first = ((AccountOutcome.Done)await CreateAsync("forgot@example.com")).TemporaryPassword!;
-        var second = Assert.IsType<AccountOutcome.Done>(await ChangeAsync("forgot@example.com", AccountChange.ResetPassword)).TemporaryPassword!;
+        var first = (await CreateAsync("forgot@example.com")).Value!.TemporaryPassword!;
+        var second = Assert.IsType<UserSaved>((await ChangeAsync("forgot@example.com", UserChange.ResetPassword)).Value).TemporaryPassword!;
 
         Assert.False(await SignsInAsync("forgot@example.com", first));
         Assert.True(await SignsInAsync("forgot@example.com", second));
@@ -78,9 +79,9 @@ public partial class UsersTests : IClassFixture<PortalFactory>
     [Fact]
     public async Task The_last_admin_can_be_neither_demoted_nor_disabled()
     {
-        var demote = Assert.IsType<AccountOutcome.Refused>(await ChangeAsync(PortalFactory.AdminEmail, AccountChange.SetRoles, Roles.QA));
-        Assert.Contains("last admin", demote.Problem.Message);
-        Assert.IsType<AccountOutcome.Refused>(await ChangeAsync(PortalFactory.AdminEmail, AccountChange.Disable));
+        var demote = Assert.IsType<Refusal>((await ChangeAsync(PortalFactory.AdminEmail, UserChange.SetRoles, Roles.QA)).Refusal);
+        Assert.Contains("last admin", demote.Message);
+        Assert.IsType<Refusal>((await ChangeAsync(PortalFactory.AdminEmail, UserChange.Disable)).Refusal);
         Assert.True(await SignsInAsync(PortalFactory.AdminEmail, PortalFactory.AdminPassword));
     }
 
@@ -90,7 +91,7 @@ public partial class UsersTests : IClassFixture<PortalFactory>
     [Fact]
     public async Task A_person_changes_their_own_password()
     {
-        var temporary = ((AccountOutcome.Done)await CreateAsync("changer@example.com", Roles.QA)).TemporaryPassword!;
+        var temporary = (await CreateAsync("changer@example.com", Roles.QA)).Value!.TemporaryPassword!;
         var client = portal.CreateBrowserLikeClient();
         await SignIn.PostAsync(client, "changer@example.com", temporary);
 

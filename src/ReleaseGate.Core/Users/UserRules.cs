@@ -3,15 +3,11 @@ using Microsoft.AspNetCore.Identity;
 
 namespace ReleaseGate.Core.Users;
 
-public abstract record AccountOutcome
-{
-    /// <summary>Done; a password made for the person is shown to the admin once and kept nowhere.</summary>
-    public sealed record Done(string? TemporaryPassword = null) : AccountOutcome;
-    public sealed record Refused(FieldProblem Problem) : AccountOutcome;
-}
+/// <summary>A user created or changed; a password made for them is shown to the admin once and kept nowhere.</summary>
+public sealed record UserSaved(string? TemporaryPassword = null);
 
-/// <summary>What the account use cases share: a password people can type, and the last-admin rule.</summary>
-internal static class PortalPeople
+/// <summary>What the user use cases share: a password people can type, and the last-admin rule.</summary>
+internal static class UserRules
 {
     private const string Letters = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
     private const string Digits = "23456789";
@@ -30,8 +26,6 @@ internal static class PortalPeople
     public static async Task<bool> IsLastAdminAsync(UserManager<PortalUser> users, PortalUser user) =>
         await users.IsInRoleAsync(user, Roles.Admin) && (await users.GetUsersInRoleAsync(Roles.Admin)).Count(u => u.LockoutEnd is null) <= 1;
 
-    public static AccountOutcome.Refused Refuse(string field, string en, string zh) => new(new FieldProblem(field, en, zh));
-
-    public static AccountOutcome.Refused FromIdentity(IdentityResult result) =>
-        Refuse("", string.Join(" ", result.Errors.Select(e => e.Description)), string.Join(" ", result.Errors.Select(e => e.Description)));
+    public static Refusal FromIdentity(IdentityResult result) => new(RefusalCode.Invalid, "",
+        string.Join(" ", result.Errors.Select(e => e.Description)), string.Join(" ", result.Errors.Select(e => e.Description)));
 }

@@ -1,0 +1,46 @@
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Core.Users;
+
+/// <summary>
+/// The person a use case acts for, as the database knows them at that moment: roles, enabled or not. A page or a
+/// token may remember an older state; the rules are checked against this one.
+/// </summary>
+public sealed record Actor(string UserId, string UserName, string? Email, IReadOnlySet<string> Roles)
+{
+    public bool Has(string role) => Roles.Contains(role);
+
+    /// <summary>SubmittedBy and commit authors hold what Jenkins sent: an e-mail or a user name.</summary>
+    public bool Is(string? nameOrEmail) =>
+        nameOrEmail is not null && (string.Equals(nameOrEmail, UserName, StringComparison.OrdinalIgnoreCase)
+            || (Email is not null && string.Equals(nameOrEmail, Email, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>The enabled account named <paramref name="userName"/> holding one of <paramref name="anyRole"/>, or why not.</summary>
+    public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, string userName, DateTimeOffset now,
+        IReadOnlyCollection<string> anyRole, CancellationToken ct)
+    {
+        var normalized = userName.ToUpperInvariant();
+        var user = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized)
+            .Select(u => new { u.Id, u.UserName, u.Email, u.LockoutEnd }).SingleOrDefaultAsync(ct);
+        if (user is null)
+            return new Refusal(RefusalCode.UnknownActor, "", $"There is no account '{userName}'; sign in again.", $"找不到账号 '{userName}',请重新登录。");
+        if (user.LockoutEnd is { } end && end > now)
+            return new Refusal(RefusalCode.AccountDisabled, "", "Your account is disabled or locked: nothing was recorded.", "您的账号已停用或被锁定:未记录任何操作。");
+        var roles = await db.UserRoles.Where(ur => ur.UserId == user.Id)
+            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
+        var actor = new Actor(user.Id, user.UserName!, user.Email, roles.ToHashSet(StringComparer.Ordinal));
+        if (anyRole.Count > 0 && !anyRole.Any(actor.Has))
+            return new Refusal(RefusalCode.MissingRole, "", $"This needs the role {string.Join(" or ", anyRole)}.",
+                $"此操作需要 {string.Join(" 或 ", anyRole.Select(RoleNameZh))} 角色。");
+        return actor;
+    }
+
+    private static string RoleNameZh(string role) => role switch
+    {
+        Users.Roles.QA => "QA",
+        Users.Roles.ReleaseManager => "发布经理",
+        Users.Roles.Admin => "管理员",
+        _ => role,
+    };
+}

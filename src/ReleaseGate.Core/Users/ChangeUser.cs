@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Identity;
+using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Core.Users;
+
+public enum UserChange { SetRoles, ResetPassword, Disable, Enable }
+
+/// <summary>
+/// An admin changes a user: roles, a new password, or disabled (kept for the record, unable to
+/// sign in). The portal never loses its last enabled admin this way.
+/// </summary>
+public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, TimeProvider time)
+{
+    public async Task<Outcome<UserSaved>> RunAsync(string userId, UserChange change, string admin, IReadOnlyCollection<string>? roles = null)
+    {
+        if ((await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default)).Refusal is { } refusal) return refusal;
+        var user = await users.FindByIdAsync(userId);
+        if (user is null) return new Refusal(RefusalCode.NotFound, "", "There is no such account.", "该账号不存在。");
+        var lastAdmin = await UserRules.IsLastAdminAsync(users, user);
+        string? password = null;
+        string details;
+        switch (change)
+        {
+            case UserChange.SetRoles:
+                var wanted = (roles ?? []).ToHashSet();
+                if (wanted.Except(Roles.All).FirstOrDefault() is { } unknown)
+                    return new Refusal(RefusalCode.Invalid, "roles", $"There is no role '{unknown}'.", $"没有 '{unknown}' 这个角色。");
+                if (lastAdmin && !wanted.Contains(Roles.Admin))
+                    return new Refusal(RefusalCode.LastAdmin, "roles", "This is the last admin: give another person the Admin role first.", "这是最后一位管理员:请先把管理员角色授予其他人。");
+                var current = await users.GetRolesAsync(user);
+                if (await users.RemoveFromRolesAsync(user, current.Except(wanted)) is { Succeeded: false } removed) return UserRules.FromIdentity(removed);
+                if (await users.AddToRolesAsync(user, wanted.Except(current)) is { Succeeded: false } added) return UserRules.FromIdentity(added);
+                details = "roles: " + string.Join(", ", wanted.Order());
+                break;
+            case UserChange.ResetPassword:
+                password = UserRules.TemporaryPassword();
+                var token = await users.GeneratePasswordResetTokenAsync(user);
+                if (await users.ResetPasswordAsync(user, token, password) is { Succeeded: false } reset) return UserRules.FromIdentity(reset);
+                details = "password reset";
+                break;
+            case UserChange.Disable:
+                if (lastAdmin)
+                    return new Refusal(RefusalCode.LastAdmin, "", "This is the last admin: it cannot be disabled.", "这是最后一位管理员,不能停用。");
+                await users.SetLockoutEnabledAsync(user, true);
+                await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
+                await users.UpdateSecurityStampAsync(user); // signs the person out everywhere
+                details = "disabled";
+                break;
+            default:
+                await users.SetLockoutEndDateAsync(user, null);
+                await users.ResetAccessFailedCountAsync(user);
+                details = "enabled";
+                break;
+        }
+        db.AuditEvents.Add(AuditEvent.ByUser(time.GetUtcNow(), admin, "user." + change.ToString().ToLowerInvariant(), user.Email ?? user.UserName!, details));
+        await db.SaveChangesAsync();
+        return new UserSaved(password);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Net.Mail;
+using Microsoft.AspNetCore.Identity;
+using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Core.Users;
+
+/// <summary>An admin creates a user with roles; the first password is made here and shown once.</summary>
+public sealed class CreateUser(UserManager<PortalUser> users, ReleaseGateDb db, TimeProvider time)
+{
+    public async Task<Outcome<UserSaved>> RunAsync(string email, string displayName, IReadOnlyCollection<string> roles, string admin)
+    {
+        if ((await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default)).Refusal is { } refusal) return refusal;
+        email = email.Trim();
+        if (!MailAddress.TryCreate(email, out _))
+            return new Refusal(RefusalCode.Invalid, "email", $"'{email}' is not a mail address.", $"'{email}' 不是有效的邮箱地址。");
+        if (await users.FindByEmailAsync(email) is not null)
+            return new Refusal(RefusalCode.AlreadyExists, "email", $"{email} already has an account.", $"{email} 已有账号。");
+        if (roles.Except(Roles.All).FirstOrDefault() is { } unknown)
+            return new Refusal(RefusalCode.Invalid, "roles", $"There is no role '{unknown}'.", $"没有 '{unknown}' 这个角色。");
+
+        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName.Trim() };
+        var password = UserRules.TemporaryPassword();
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded) return UserRules.FromIdentity(created);
+        if (roles.Count > 0 && await users.AddToRolesAsync(user, roles) is { Succeeded: false } added) return UserRules.FromIdentity(added);
+
+        db.AuditEvents.Add(AuditEvent.ByUser(time.GetUtcNow(), admin, "user.created", email, "roles: " + string.Join(", ", roles.Order())));
+        await db.SaveChangesAsync();
+        return new UserSaved(password);
+    }
+}
