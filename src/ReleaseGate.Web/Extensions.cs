@@ -2,19 +2,10 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using ReleaseGate.Core.Candidates;
-using ReleaseGate.Core.Mail;
-using ReleaseGate.Web.Adapters.Docker;
-using ReleaseGate.Web.Adapters.Mail;
-using ReleaseGate.Core.Deployments;
-using ReleaseGate.Web.Adapters.Registry;
 using ReleaseGate.Web.Database;
-using ReleaseGate.Web.Adapters.Schedule;
-using ReleaseGate.Core.Schedule;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Integrations;
 using ReleaseGate.Web.Jobs;
-using ReleaseGate.Web.Components.Candidates;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
@@ -45,6 +36,11 @@ public static class Extensions
         builder.AddSettings<JenkinsSettings>(problems);
         builder.AddSettings<TestEnvironmentSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
+    }
+
+    /// <summary>Core's use cases, the clock they read and the links they put in mails.</summary>
+    public static void AddReleaseGateCore(this IHostApplicationBuilder builder)
+    {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddReleaseGateUseCases();
         builder.Services.AddSingleton(sp => new PortalLinks(sp.GetRequiredService<IOptions<PortalSettings>>().Value.PublicUrl));
@@ -74,7 +70,7 @@ public static class Extensions
         return csb.ToString();
     }
 
-    public static void AddPortalAccounts(this IHostApplicationBuilder builder)
+    public static void AddPortalSignIn(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
@@ -110,8 +106,6 @@ public static class Extensions
     {
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
-        builder.Services.AddSingleton<RegistryClients>();
-        builder.Services.AddSingleton<IImageRegistry>(sp => sp.GetRequiredService<RegistryClients>());
         builder.Services.AddScoped<SignedRequest>();
         builder.Services.AddScoped<IdempotentPost>();
     }
@@ -139,9 +133,6 @@ public static class Extensions
             q.AddTrigger(t => t.ForJob(OutboxJob.Key).WithIdentity("outbox-sweep", "mail")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(poll)).RepeatForever().MeasureIntervalFromCompletion()));
         });
-        builder.Services.AddSingleton<IMailTransport, SmtpMailTransport>();
-        builder.Services.AddSingleton<ITestHost, DockerTestHost>();
-        builder.Services.AddSingleton<IDeploymentQueue, QuartzDeploymentQueue>();
         builder.Services.AddHostedService<DeploymentCatchUp>();
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
@@ -153,9 +144,6 @@ public static class Extensions
         builder.Services.AddLocalization();
         builder.Services.AddSingleton<UiText>();
         builder.Services.AddScoped<BrowserTime>();
-        builder.Services.AddSingleton<ICutoffCalendar, QuartzCutoffCalendar>();
-        builder.Services.AddSingleton<CandidateChanges>();
-        builder.Services.AddSingleton<ICandidateChanges>(sp => sp.GetRequiredService<CandidateChanges>());
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
             o.SetDefaultCulture(UiText.Cultures[0]).AddSupportedCultures(UiText.Cultures).AddSupportedUICultures(UiText.Cultures);

@@ -1,4 +1,5 @@
 using ReleaseGate.Web;
+using ReleaseGate.Web.Adapters;
 using ReleaseGate.Web.SignIn;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Components;
@@ -8,15 +9,19 @@ var builder = WebApplication.CreateBuilder(args);
 
 // 1. Settings from ReleaseGate__* variables; a missing or wrong one stops the start and is named.
 builder.AddReleaseGateSettings();
-// 2. State: SQLite under ./data unless ReleaseGate__Database__ConnectionString says otherwise.
+// 2. Core: the use cases and the clock they read.
+builder.AddReleaseGateCore();
+// 3. State: SQLite under ./data unless ReleaseGate__Database__ConnectionString says otherwise.
 builder.AddReleaseGateDatabase();
-// 3. People: local accounts with the roles QA, ReleaseManager and Admin.
-builder.AddPortalAccounts();
-// 4. Durable jobs (test deployments, mail) in the same database, picked up again after a restart.
+// 4. Core's ports and their adapters: registry, Docker, SMTP, Quartz (listed in Adapters/Ports.cs).
+builder.AddReleaseGateAdapters();
+// 5. Users: local sign-in with the roles QA, ReleaseManager and Admin.
+builder.AddPortalSignIn();
+// 6. Durable jobs (test deployments, mail) in the same database, picked up again after a restart.
 builder.AddReleaseGateJobs();
-// 5. Pages: Blazor Server with MudBlazor, in English and Simplified Chinese.
+// 7. Pages: Blazor Server with MudBlazor, in English and Simplified Chinese.
 builder.AddPortalPages();
-// 6. The Jenkins callback API: signed, replay-safe, idempotent; described at /openapi/v1.json.
+// 8. The Jenkins callback API: signed, replay-safe, idempotent; described at /openapi/v1.json.
 builder.AddCallbackApi();
 builder.Services.AddHealthChecks().AddReleaseGateReadiness();
 

@@ -36,9 +36,15 @@ public sealed class TestDatabase : IDbContextFactory<ReleaseGateDb>, IDisposable
         foreach (var role in roles.Where(r => !db.Roles.Any(x => x.Name == r)))
             db.Roles.Add(new IdentityRole(role) { NormalizedName = role.ToUpperInvariant() });
         db.SaveChanges();
-        var user = new PortalUser { UserName = userName, NormalizedUserName = userName.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant() };
-        db.Users.Add(user);
-        foreach (var role in roles)
+        // Idempotent, so a test may name the same person twice (signed in, and seeded).
+        var user = db.Users.SingleOrDefault(u => u.NormalizedUserName == userName.ToUpperInvariant());
+        if (user is null)
+        {
+            user = new PortalUser { UserName = userName, NormalizedUserName = userName.ToUpperInvariant(), Email = email, NormalizedEmail = email.ToUpperInvariant() };
+            db.Users.Add(user);
+        }
+        var held = db.UserRoles.Where(ur => ur.UserId == user.Id).Select(ur => ur.RoleId).ToList();
+        foreach (var role in roles.Where(r => !held.Contains(db.Roles.Single(x => x.Name == r).Id)))
             db.UserRoles.Add(new IdentityUserRole<string> { UserId = user.Id, RoleId = db.Roles.Single(r => r.Name == role).Id });
         db.SaveChanges();
         return this;

@@ -343,8 +343,17 @@ namespace ReleaseGate.Migrations.Migrations
                     b.Property<Guid>("CandidateId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'{}'");
+
                     b.Property<string>("Kind")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LogTail")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Message")

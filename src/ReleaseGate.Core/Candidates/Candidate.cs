@@ -35,19 +35,24 @@ public sealed class Candidate
     /// <summary>The image as the staging registry serves it, pinned by digest.</summary>
     public string StagingReference => $"{Application.StagingRepository}@{Digest}";
 
-    public void MoveTo(CandidatePhase to, DateTimeOffset at, string actor, string message)
+    /// <summary>Moves through the phase table, recording the move as an event of the phase's name.</summary>
+    public CandidateEvent MoveTo(CandidatePhase to, DateTimeOffset at, string actor, string message, EventFields? fields = null)
     {
         if (!PhaseTable.Allows(Phase, to))
             throw new PhaseTransitionException(Id, Phase, to);
         Phase = to;
         PhaseChangedAt = at;
-        Record(at, to.ToString(), actor, message);
+        return Record(at, CandidateEventKinds.Of(to), actor, message, fields);
     }
 
-    public void Record(DateTimeOffset at, string kind, string actor, string message)
+    /// <param name="message">The English sentence kept for mails, the API and rows older than the fields.</param>
+    /// <param name="fields">What a page needs to write the event in the viewer's language.</param>
+    public CandidateEvent Record(DateTimeOffset at, string kind, string actor, string message, EventFields? fields = null)
     {
-        Events.Add(new CandidateEvent { CandidateId = Id, At = at, Kind = kind, Actor = actor, Message = message });
+        var e = new CandidateEvent { CandidateId = Id, At = at, Kind = kind, Actor = actor, Message = message, Fields = fields ?? [] };
+        Events.Add(e);
         Touch();
+        return e;
     }
 
     public void Touch() => ConcurrencyToken = Guid.NewGuid();
@@ -61,8 +66,18 @@ public sealed class CandidateEvent
     public long Id { get; init; }
     public Guid CandidateId { get; init; }
     public DateTimeOffset At { get; init; }
-    /// <summary>A phase name, or an event such as MissedCutoff or SignedOff.</summary>
+    /// <summary>One of <see cref="CandidateEventKinds"/>: a phase name, or an event such as Approval.</summary>
     public required string Kind { get; init; }
     public required string Actor { get; init; }
     public required string Message { get; init; }
+    /// <summary>The values the sentence is made of (version, user, approvals…), by name.</summary>
+    public EventFields Fields { get; init; } = [];
+    /// <summary>For a failed step: the last lines the container or the tool wrote.</summary>
+    public string? LogTail { get; set; }
+}
+
+/// <summary>An event's named values; stored as JSON.</summary>
+public sealed class EventFields : Dictionary<string, string>
+{
+    public EventFields() : base(StringComparer.Ordinal) { }
 }

@@ -56,6 +56,10 @@ public static class PhaseTable
         phase is CandidatePhase.Promoting or CandidatePhase.RollingOut or CandidatePhase.RolloutPaused
             or CandidatePhase.RolledBack or CandidatePhase.Errored or CandidatePhase.Released;
 
+    /// <summary>The phases a newer candidate takes over from: those the table lets move to Superseded.</summary>
+    public static readonly IReadOnlyList<CandidatePhase> Supersedable =
+        Next.Where(x => x.Value.Contains(CandidatePhase.Superseded)).Select(x => x.Key).ToArray();
+
     private static IReadOnlySet<CandidatePhase> Set(params CandidatePhase[] phases) => phases.ToHashSet();
 }
 

@@ -50,19 +50,19 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
             Branch = request.Branch, BuildNumber = request.BuildNumber, BuildUrl = request.BuildUrl,
             SubmittedBy = request.SubmittedBy, Changes = [.. request.Changes], RegisteredAt = now,
         };
-        candidate.Record(now, CandidatePhase.Registered.ToString(), integrationKeyId,
-            $"Build {request.BuildNumber} registered {request.Repository}:{request.Tag} ({served}).");
+        candidate.Record(now, CandidateEventKinds.Of(CandidatePhase.Registered), integrationKeyId,
+            $"Build {request.BuildNumber} registered {request.Repository}:{request.Tag} ({served}).",
+            new() { ["build"] = request.BuildNumber.ToString(), ["image"] = $"{request.Repository}:{request.Tag}", ["digest"] = served });
         db.Candidates.Add(candidate);
 
         // A newer candidate takes the place of older ones that have not reached the gate yet.
         var older = await db.Candidates
             .Where(c => c.ApplicationId == app.Id && c.Id != candidate.Id)
-            .Where(c => c.Phase == CandidatePhase.Registered || c.Phase == CandidatePhase.Deploying || c.Phase == CandidatePhase.DeployFailed
-                        || c.Phase == CandidatePhase.AwaitingSignOff || c.Phase == CandidatePhase.Approved)
+            .Where(c => PhaseTable.Supersedable.Contains(c.Phase))
             .ToListAsync(ct);
         foreach (var old in older)
         {
-            old.MoveTo(CandidatePhase.Superseded, now, "system", $"Superseded by {candidate.Version} (build {candidate.BuildNumber}).");
+            old.MoveTo(CandidatePhase.Superseded, now, "system", $"Superseded by {candidate.Version} (build {candidate.BuildNumber}).", SupersededBy(candidate));
             db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.superseded", $"{app.Slug} {old.Version}", $"by {candidate.Id}"));
         }
 
@@ -74,6 +74,8 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
         await deployments.EnqueueAsync(candidate.Id, app.Slug, ct);
         return new Registration(candidate, IsNew: true);
     }
+
+    private static EventFields SupersededBy(Candidate newer) => new() { ["version"] = newer.Version, ["build"] = newer.BuildNumber.ToString() };
 
     /// <summary>
     /// An older candidate's deployment job may move it on (progress, test URL) between our read and our write:
@@ -93,7 +95,7 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
                 foreach (var entry in e.Entries.Where(x => x.Entity is Candidate))
                 {
                     var old = (Candidate)entry.Entity;
-                    var message = old.Events.Last(x => x.Kind == nameof(CandidatePhase.Superseded)).Message;
+                    var superseded = old.Events.Last(x => x.Kind == CandidateEventKinds.Of(CandidatePhase.Superseded));
                     foreach (var pending in old.Events.Where(x => db.Entry(x).State == EntityState.Added).ToList())
                     {
                         db.Entry(pending).State = EntityState.Detached;
@@ -101,7 +103,7 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
                     }
                     await entry.ReloadAsync(ct);
                     if (PhaseTable.Allows(old.Phase, CandidatePhase.Superseded))
-                        old.MoveTo(CandidatePhase.Superseded, now, "system", message);
+                        old.MoveTo(CandidatePhase.Superseded, now, "system", superseded.Message, superseded.Fields);
                 }
             }
         }

@@ -73,7 +73,11 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.HasIndex(c => c.Version);
             e.HasIndex(c => c.Commit);
         });
-        model.Entity<CandidateEvent>().HasIndex(x => new { x.CandidateId, x.At });
+        model.Entity<CandidateEvent>(e =>
+        {
+            e.HasIndex(x => new { x.CandidateId, x.At });
+            e.Property(x => x.Fields).HasConversion(Json<EventFields>(), JsonComparer<EventFields>()).HasDefaultValueSql("'{}'");
+        });
         model.Entity<SignOff>().HasIndex(x => new { x.CandidateId, x.User });
 
         model.Entity<Release>(e =>

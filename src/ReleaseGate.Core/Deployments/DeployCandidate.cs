@@ -64,7 +64,7 @@ public sealed class DeployCandidate(
                 c.MoveTo(CandidatePhase.Deploying, now, "system", "Deployment to the test host started.");
                 break;
             case CandidatePhase.Deploying:
-                c.Record(now, "DeployResumed", "system", "Deployment resumed after the portal restarted.");
+                c.Record(now, CandidateEventKinds.DeployResumed, "system", "Deployment resumed after the portal restarted.");
                 break;
             default:
                 return null; // superseded or moved on while queued: nothing to deploy
@@ -103,10 +103,11 @@ public sealed class DeployCandidate(
         var c = await db.Candidates.Include(x => x.Application).SingleAsync(x => x.Id == candidateId, ct);
         if (c.Phase != CandidatePhase.Deploying) return;
         var now = time.GetUtcNow();
-        c.TestUrl = $"http://{host.PublicHost}:{spec.PublishedPort}/";
+        var testUrl = $"http://{host.PublicHost}:{spec.PublishedPort}/";
+        c.TestUrl = testUrl;
         c.Progress = null;
-        c.MoveTo(CandidatePhase.AwaitingSignOff, now, "system", $"Running in test at {c.TestUrl}; waiting for QA.");
-        db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.deployed", $"{c.Application.Slug} {c.Version}", c.TestUrl));
+        c.MoveTo(CandidatePhase.AwaitingSignOff, now, "system", $"Running in test at {testUrl}; waiting for QA.", new() { ["testUrl"] = testUrl });
+        db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.deployed", $"{c.Application.Slug} {c.Version}", testUrl));
 
         if (c.Application.QaEmails.Count > 0)
         {
@@ -135,7 +136,7 @@ public sealed class DeployCandidate(
         if (c.Phase != CandidatePhase.Deploying) return;
         var now = time.GetUtcNow();
         c.Progress = null;
-        c.MoveTo(CandidatePhase.DeployFailed, now, "system", logTail.Length > 0 ? $"{reason}\n--- last log lines ---\n{logTail}" : reason);
+        c.MoveTo(CandidatePhase.DeployFailed, now, "system", reason).LogTail = logTail.Length > 0 ? logTail : null;
         db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.deploy-failed", $"{c.Application.Slug} {c.Version}", reason));
         if (c.Application.TeamEmails.Count > 0)
         {

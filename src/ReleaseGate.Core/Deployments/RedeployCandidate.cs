@@ -21,7 +21,7 @@ public sealed class RedeployCandidate(IDbContextFactory<ReleaseGateDb> dbs, IDep
         if (c.Phase != CandidatePhase.DeployFailed)
             return new Refusal(RefusalCode.WrongPhase, "", $"The candidate is {c.Phase}; only a failed test deployment can be redeployed.",
                 $"该候选版本处于 {c.Phase} 阶段;只有测试部署失败的候选版本才能重新部署。");
-        c.Record(now, "RedeployRequested", user, "Redeploy requested.");
+        c.Record(now, CandidateEventKinds.RedeployRequested, user, "Redeploy requested.");
         db.AuditEvents.Add(AuditEvent.ByUser(now, user, "candidate.redeploy", $"{c.Application.Slug} {c.Version}"));
         await db.SaveChangesAsync(ct);
         await queue.EnqueueAsync(c.Id, c.Application.Slug, ct);

@@ -38,14 +38,16 @@ public sealed class SignOffCandidate(IDbContextFactory<ReleaseGateDb> dbs, ICand
         var subject = $"{c.Application.Slug} {c.Version}";
         if (request.Decision == SignOffDecision.Reject)
         {
-            c.MoveTo(CandidatePhase.Rejected, now, voter.UserName, $"Rejected by {voter.UserName}: {comment}");
+            c.MoveTo(CandidatePhase.Rejected, now, voter.UserName, $"Rejected by {voter.UserName}: {comment}",
+                new() { ["user"] = voter.UserName, ["comment"] = comment });
         }
         else
         {
-            c.Record(now, "Approval", voter.UserName,
-                $"Approved by {voter.UserName} ({approvals}/{required})" + (comment.Length > 0 ? $": {comment}" : "."));
+            var counts = new EventFields { ["user"] = voter.UserName, ["approvals"] = approvals.ToString(), ["required"] = required.ToString(), ["comment"] = comment };
+            c.Record(now, CandidateEventKinds.Approval, voter.UserName,
+                $"Approved by {voter.UserName} ({approvals}/{required})" + (comment.Length > 0 ? $": {comment}" : "."), counts);
             if (approvals >= required)
-                c.MoveTo(CandidatePhase.Approved, now, "system", $"{approvals} of {required} approvals: waiting for the cutoff.");
+                c.MoveTo(CandidatePhase.Approved, now, "system", $"{approvals} of {required} approvals: waiting for the cutoff.", counts);
         }
         db.AuditEvents.Add(AuditEvent.ByUser(now, voter.UserName, request.Decision == SignOffDecision.Approve ? "candidate.approve" : "candidate.reject",
             subject, JsonSerializer.Serialize(new { CandidateId = c.Id, c.Digest, Comment = comment, Phase = c.Phase.ToString() })));

@@ -27,9 +27,10 @@ public sealed class WithdrawApproval(IDbContextFactory<ReleaseGateDb> dbs, ICand
         mine.WithdrawnAt = now;
         var approvals = c.Approvals;
         var required = c.Application.RequiredApprovals;
-        c.Record(now, "ApprovalWithdrawn", mine.User, $"{mine.User} withdrew their approval ({approvals}/{required}).");
+        var counts = new EventFields { ["user"] = mine.User, ["approvals"] = approvals.ToString(), ["required"] = required.ToString() };
+        c.Record(now, CandidateEventKinds.ApprovalWithdrawn, mine.User, $"{mine.User} withdrew their approval ({approvals}/{required}).", counts);
         if (c.Phase == CandidatePhase.Approved && approvals < required)
-            c.MoveTo(CandidatePhase.AwaitingSignOff, now, "system", $"Only {approvals} of {required} approvals left: waiting for QA again.");
+            c.MoveTo(CandidatePhase.AwaitingSignOff, now, "system", $"Only {approvals} of {required} approvals left: waiting for QA again.", counts);
         db.AuditEvents.Add(AuditEvent.ByUser(now, mine.User, "candidate.approval-withdrawn", $"{c.Application.Slug} {c.Version}", c.Id.ToString()));
         try
         {

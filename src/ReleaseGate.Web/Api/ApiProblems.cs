@@ -27,13 +27,8 @@ public static class ApiProblems
         var time = http.RequestServices.GetRequiredService<TimeProvider>();
         await using (var db = await dbs.CreateDbContextAsync(http.RequestAborted))
         {
-            db.AuditEvents.Add(new AuditEvent
-            {
-                At = time.GetUtcNow(), ActorKind = ActorKind.Integration,
-                Actor = string.IsNullOrEmpty(claimedKey) ? "(no key)" : Truncate(claimedKey, 64),
-                Action = "api.refused", Subject = $"{http.Request.Method} {http.Request.Path}",
-                Details = Truncate($"{status} {kind}: {detail}", 1000),
-            });
+            db.AuditEvents.Add(AuditEvent.ByIntegration(time.GetUtcNow(), string.IsNullOrEmpty(claimedKey) ? "(no key)" : Truncate(claimedKey, 64),
+                "api.refused", $"{http.Request.Method} {http.Request.Path}", Truncate($"{status} {kind}: {detail}", 1000)));
             await db.SaveChangesAsync(CancellationToken.None);
         }
 

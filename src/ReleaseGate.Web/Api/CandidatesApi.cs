@@ -41,7 +41,7 @@ public static partial class CandidatesApi
 
     public sealed record WindowView(int Id, string Name, DateTimeOffset? CutoffAt);
 
-    public sealed record EventView(DateTimeOffset At, string Kind, string Actor, string Message);
+    public sealed record EventView(DateTimeOffset At, string Kind, string Actor, string Message, IReadOnlyDictionary<string, string> Fields, string? LogTail);
 
     public sealed record CandidateView(Guid Id, string Application, string Version, string Digest, string Commit, string Branch,
         int BuildNumber, string BuildUrl, string SubmittedBy, CandidatePhase Phase, string? Progress, IReadOnlyList<ApprovalView> Approvals,
@@ -101,7 +101,7 @@ public static partial class CandidatesApi
             c.BuildNumber, c.BuildUrl, c.SubmittedBy, c.Phase, c.Progress,
             c.Approvals.Select(a => new ApprovalView(a.User, a.At)).ToList(), c.RequiredApprovals,
             c.TargetWindow is { } w ? new WindowView(w.Id, w.Name, w.CutoffAt) : null, c.TestUrl,
-            c.Events.Select(e => new EventView(e.At, e.Kind, e.Actor, e.Message)).ToList(), Links(http, c.Id)));
+            c.Events.Select(e => new EventView(e.At, e.Kind, e.Actor, e.Message, e.Fields, e.LogTail)).ToList(), Links(http, c.Id)));
     }
 
     private static CandidateCreated Created(HttpContext http, Candidate c) =>

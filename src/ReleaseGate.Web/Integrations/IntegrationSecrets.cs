@@ -82,7 +82,9 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         db.Integrations.Add(new Integration { KeyId = keyId, Name = name, ProtectedSecret = protector.Protect(secret), CreatedAt = now, FromEnvironment = fromEnvironment });
-        db.AuditEvents.Add(new AuditEvent { At = now, ActorKind = actor == "system" ? ActorKind.System : ActorKind.User, Actor = actor, Action = "integration.created", Subject = keyId, Details = name });
+        db.AuditEvents.Add(actor == "system"
+            ? AuditEvent.BySystem(now, "integration.created", keyId, name)
+            : AuditEvent.ByUser(now, actor, "integration.created", keyId, name));
         await db.SaveChangesAsync(ct);
     }
 }

@@ -82,6 +82,16 @@ public sealed partial class UiText
         ["EventRedeployRequested"] = ("Redeploy requested", "请求重新部署"),
         ["EventDeployResumed"] = ("Deployment resumed", "恢复部署"),
         ["EventMissedCutoff"] = ("Missed cutoff", "错过截止时间"),
+        // Timeline sentences, filled from an event's fields by name (EventText)
+        ["Timeline.Registered"] = ("Build {build} registered {image} ({digest}).", "构建 {build} 登记了 {image}({digest})。"),
+        ["Timeline.Superseded"] = ("Superseded by {version} (build {build}).", "已被 {version}(构建 {build})取代。"),
+        ["Timeline.AwaitingSignOff.Deployed"] = ("Running in test at {testUrl}; waiting for QA.", "已在测试环境 {testUrl} 运行;等待 QA 签核。"),
+        ["Timeline.AwaitingSignOff"] = ("Only {approvals} of {required} approvals left: waiting for QA again.", "仅剩 {approvals}/{required} 个批准:重新等待 QA 签核。"),
+        ["Timeline.Approval"] = ("Approved by {user} ({approvals}/{required}).", "{user} 已批准({approvals}/{required})。"),
+        ["Timeline.Approval.Comment"] = ("Approved by {user} ({approvals}/{required}): {comment}", "{user} 已批准({approvals}/{required}):{comment}"),
+        ["Timeline.Approved"] = ("{approvals} of {required} approvals: waiting for the cutoff.", "已获 {approvals}/{required} 个批准:等待截止时间。"),
+        ["Timeline.Rejected.Comment"] = ("Rejected by {user}: {comment}", "{user} 已拒绝:{comment}"),
+        ["Timeline.ApprovalWithdrawn"] = ("{user} withdrew their approval ({approvals}/{required}).", "{user} 撤回了批准({approvals}/{required})。"),
 
         // Sign-off dialog
         ["ApproveTitle"] = ("Approve {0} {1}", "批准 {0} {1}"),

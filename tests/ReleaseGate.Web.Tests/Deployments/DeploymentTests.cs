@@ -81,7 +81,7 @@ public class DeploymentTests : IAsyncLifetime
         Assert.Equal(CandidatePhase.DeployFailed, candidate.Phase);
         var failure = candidate.Events.Single(e => e.Kind == "DeployFailed");
         Assert.Contains("stopped right after it started (exit code 1)", failure.Message);
-        Assert.Contains("FATAL: missing configuration DATABASE_URL", failure.Message);
+        Assert.Contains("FATAL: missing configuration DATABASE_URL", failure.LogTail);
         var mail = (await portal.Mail.WaitForAsync(1, TimeSpan.FromSeconds(20))).Single(m => m.Subject!.Contains("test deployment failed"));
         Assert.Equal(["team@example.com", "lead@example.com"], mail.To.Mailboxes.Select(m => m.Address));
         Assert.Contains("DATABASE_URL", mail.TextBody);
@@ -148,7 +148,7 @@ public class DeploymentTests : IAsyncLifetime
         await portal.CreateUserAsync("qa@example.com", Roles.QA);
         using var scope = portal.Services.CreateScope();
         var redeploy = scope.ServiceProvider.GetRequiredService<RedeployCandidate>();
-        await Assert.ThrowsAsync<PhaseTransitionException>(() => redeploy.RunAsync(id, "qa@example.com", Ct));
+        Assert.Equal(RefusalCode.WrongPhase, (await redeploy.RunAsync(id, "qa@example.com", Ct)).Refusal?.Code);
     }
 
     [Fact]

@@ -52,7 +52,12 @@ public abstract class ComponentTests : BunitContext
         Services.AddSingleton<IntegrationSecrets>();
     }
 
-    protected void SignInAs(string user, params string[] roles) => AddAuthorization().SetAuthorized(user).SetRoles(roles);
+    /// <summary>Signed in as <paramref name="user"/>, who exists in the database with these roles (Core checks them there).</summary>
+    protected void SignInAs(string user, params string[] roles)
+    {
+        Database.WithUser(user, roles);
+        AddAuthorization().SetAuthorized(user).SetRoles(roles);
+    }
 
     /// <summary>Dialogs and popovers render into these providers, as MainLayout has them.</summary>
     protected IRenderedComponent<MudDialogProvider> RenderProviders()

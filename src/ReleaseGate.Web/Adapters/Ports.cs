@@ -1,0 +1,34 @@
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Deployments;
+using ReleaseGate.Core.Mail;
+using ReleaseGate.Core.Schedule;
+using ReleaseGate.Web.Adapters.Docker;
+using ReleaseGate.Web.Adapters.Mail;
+using ReleaseGate.Web.Adapters.Registry;
+using ReleaseGate.Web.Adapters.Schedule;
+using ReleaseGate.Web.Components.Candidates;
+using ReleaseGate.Web.Jobs;
+
+namespace ReleaseGate.Web.Adapters;
+
+/// <summary>Every port Core declares, and the adapter that fills it here: the one list to read.</summary>
+public static class Ports
+{
+    public static void AddReleaseGateAdapters(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        // Candidates: digests resolved from the staging registry (registry HTTP API v2).
+        services.AddSingleton<RegistryClients>();
+        services.AddSingleton<IImageRegistry>(sp => sp.GetRequiredService<RegistryClients>());
+        // Candidates: live pages learn that a candidate changed (in-process notification).
+        services.AddSingleton<CandidateChanges>();
+        services.AddSingleton<ICandidateChanges>(sp => sp.GetRequiredService<CandidateChanges>());
+        // Deployments: the test Docker host (Docker.DotNet), and the durable queue of deployments (Quartz).
+        services.AddSingleton<ITestHost, DockerTestHost>();
+        services.AddSingleton<IDeploymentQueue, QuartzDeploymentQueue>();
+        // Mail: the outbox is sent over SMTP (MailKit).
+        services.AddSingleton<IMailTransport, SmtpMailTransport>();
+        // Schedule: when a window's cron fires next (Quartz's cron reader).
+        services.AddSingleton<ICutoffCalendar, QuartzCutoffCalendar>();
+    }
+}
