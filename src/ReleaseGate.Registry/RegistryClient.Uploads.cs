@@ -10,7 +10,8 @@ public sealed partial class RegistryClient
     public async Task UploadBlobAsync(string repository, string digest, Stream content, long length, CancellationToken ct = default)
     {
         var location = await StartUploadAsync(repository, mountFrom: null, digest, ct);
-        using var body = new StreamContent(content, 256 * 1024);
+        // Not disposed: that would close the caller's stream, which the caller owns.
+        var body = new StreamContent(content, 256 * 1024);
         body.Headers.ContentLength = length;
         await PutUploadAsync(location!, repository, digest, body, ct);
     }
