@@ -3,7 +3,7 @@
 //   2. 1 GiB / 6 layers, with the growth of this process (peak RSS) and GC figures
 //   3. re-promotion of an image production already serves
 //   4. twenty 100 MB applications with bounded parallelism vs twenty sequential skopeo copies
-// Usage: dotnet run -c Release --project bench/Promotion [-- REPETITIONS]
+// Usage: dotnet run -c Release --project bench/Promotion [-- REPETITIONS [sweep|100mb|1gib|again|many ...]]
 using System.Net;
 using ReleaseGate.Registry;
 
@@ -16,6 +16,7 @@ var source = new RegistryClient(http, staging);
 var target = new RegistryClient(http, production);
 var run = Environment.TickCount64.ToString("x");
 var created = new List<(string Repository, string Digest)>();
+bool Section(string name) => args.Length < 2 || args.Skip(1).Contains(name);
 
 async Task<double> Ours(string repository, ManifestDescriptor image, CopyOptions? options = null)
 {
@@ -38,74 +39,102 @@ async Task<double> Skopeo(string repository, ManifestDescriptor image)
 // ---- 1. 100 MB / 6 layers -------------------------------------------------------------------------------------
 var small = await BenchImages.EnsureAsync(source, "bench/promotion", "100mb-6l", 6, 100_000_000 / 6);
 Console.WriteLine($"[100 MB] {staging.Authority}/bench/promotion:100mb-6l = {small.Digest}");
-Console.WriteLine("  where the time goes (median of 2, each into an empty repository):");
-foreach (var (label, options) in new (string, CopyOptions)[]
-         {
-             ("parallel 3, 256 KiB, monolithic (as before)", new() { MaxParallelBlobs = 3, BufferSize = 256 * 1024 }),
-             ("parallel 6, 256 KiB, monolithic", new() { MaxParallelBlobs = 6, BufferSize = 256 * 1024 }),
-             ("parallel 6, 1 MiB, monolithic (default)", new() { MaxParallelBlobs = 6, BufferSize = 1024 * 1024 }),
-             ("parallel 6, 4 MiB, monolithic", new() { MaxParallelBlobs = 6, BufferSize = 4 * 1024 * 1024 }),
-             ("parallel 6, 1 MiB, chunked PATCH", new() { MaxParallelBlobs = 6, UploadMode = BlobUploadMode.Chunked }),
-             ("parallel 1, 1 MiB, monolithic", new() { MaxParallelBlobs = 1 }),
-         })
+if (Section("sweep"))
 {
-    var times = new List<double>();
-    for (var i = 0; i < 2; i++)
-        times.Add(await Ours("bench/promotion", small, options));
-    Console.WriteLine($"    {label,-45} {Measure.Median(times):F3} s");
+    Console.WriteLine("  where the time goes (median of 2, each into an empty repository):");
+    foreach (var (label, options) in new (string, CopyOptions)[]
+             {
+                 ("parallel 3, 256 KiB, monolithic (as before)", new() { MaxParallelBlobs = 3, BufferSize = 256 * 1024 }),
+                 ("parallel 6, 256 KiB, monolithic", new() { MaxParallelBlobs = 6, BufferSize = 256 * 1024 }),
+                 ("parallel 6, 1 MiB, monolithic (default)", new() { MaxParallelBlobs = 6, BufferSize = 1024 * 1024 }),
+                 ("parallel 6, 4 MiB, monolithic", new() { MaxParallelBlobs = 6, BufferSize = 4 * 1024 * 1024 }),
+                 ("parallel 6, 1 MiB, chunked PATCH", new() { MaxParallelBlobs = 6, UploadMode = BlobUploadMode.Chunked }),
+                 ("parallel 1, 1 MiB, monolithic", new() { MaxParallelBlobs = 1 }),
+             })
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 2; i++)
+            times.Add(await Ours("bench/promotion", small, options));
+        Console.WriteLine($"    {label,-45} {Measure.Median(times):F3} s");
+    }
 }
 
-var ours = new List<double>();
-var skopeo = new List<double>();
-for (var i = 0; i < repetitions; i++)
+if (Section("100mb"))
 {
-    // Alternate which goes first so neither always meets a warmer page cache.
-    if (i % 2 == 0) { ours.Add(await Ours("bench/promotion", small)); skopeo.Add(await Skopeo("bench/promotion", small)); }
-    else { skopeo.Add(await Skopeo("bench/promotion", small)); ours.Add(await Ours("bench/promotion", small)); }
-    Console.WriteLine($"  rep {i}: ours {ours[^1]:F3} s, skopeo {skopeo[^1]:F3} s");
+    Console.WriteLine($"  load average now: {File.ReadAllText("/proc/loadavg").Trim()} (2 cores, shared)");
+    var ours = new List<double>();
+    var skopeo = new List<double>();
+    for (var i = 0; i < repetitions; i++)
+    {
+        // Alternate which goes first so neither always meets a warmer page cache.
+        if (i % 2 == 0) { ours.Add(await Ours("bench/promotion", small)); skopeo.Add(await Skopeo("bench/promotion", small)); }
+        else { skopeo.Add(await Skopeo("bench/promotion", small)); ours.Add(await Ours("bench/promotion", small)); }
+        Console.WriteLine($"  rep {i}: ours {ours[^1]:F3} s, skopeo {skopeo[^1]:F3} s");
+    }
+    Console.WriteLine($"  100 MB: median ours {Measure.Median(ours):F3} s, skopeo {Measure.Median(skopeo):F3} s, ratio {Measure.Median(ours) / Measure.Median(skopeo):F2} (target <= 0.50)");
+    // Where the CPU goes: the registries' share is the same whoever copies.
+    var cpu = Measure.Cpu();
+    await Task.Delay(1000);
+    Console.WriteLine($"  idle for 1 s:       {Measure.CpuSince(cpu)}");
+    cpu = Measure.Cpu();
+    await Ours("bench/promotion", small);
+    Console.WriteLine($"  one copy by us:     {Measure.CpuSince(cpu)}");
+    cpu = Measure.Cpu();
+    await Skopeo("bench/promotion", small);
+    Console.WriteLine($"  one copy by skopeo: {Measure.CpuSince(cpu)}");
 }
-Console.WriteLine($"  100 MB: median ours {Measure.Median(ours):F3} s, skopeo {Measure.Median(skopeo):F3} s, ratio {Measure.Median(ours) / Measure.Median(skopeo):F2} (target <= 0.50)");
 
 // ---- 2. 1 GiB / 6 layers ---------------------------------------------------------------------------------------
-var big = await BenchImages.EnsureAsync(source, "bench/promotion-1g", "1gib-6l", 6, (1L << 30) / 6);
-Console.WriteLine($"[1 GiB] {staging.Authority}/bench/promotion-1g:1gib-6l = {big.Digest}");
-var bigSkopeo = await Skopeo("bench/promotion-1g", big);
-GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-var before = Measure.Rss();
-var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-var gcBefore = GC.CollectionCount(0);
-Measure.ResetPeakRss();
-var bigOurs = await Ours("bench/promotion-1g", big);
-var peak = Measure.PeakRss();
-var heap = GC.GetGCMemoryInfo();
-Console.WriteLine($"  1 GiB: ours {bigOurs:F3} s, skopeo {bigSkopeo:F3} s, ratio {bigOurs / bigSkopeo:F2} (target <= 0.60)");
-Console.WriteLine($"  1 GiB: working set before {Measure.MiB(before)}, peak during copy {Measure.MiB(peak)}, growth {Measure.MiB(peak - before)} (target <= 32 MiB)");
-Console.WriteLine($"  1 GiB: allocated during copy {Measure.MiB(GC.GetTotalAllocatedBytes(true) - allocatedBefore)}, gen0 GCs {GC.CollectionCount(0) - gcBefore}, GC heap after {Measure.MiB(heap.HeapSizeBytes)}");
+if (Section("1gib"))
+{
+    var big = await BenchImages.EnsureAsync(source, "bench/promotion-1g", "1gib-6l", 6, (1L << 30) / 6);
+    Console.WriteLine($"[1 GiB] {staging.Authority}/bench/promotion-1g:1gib-6l = {big.Digest}");
+    var bigSkopeo = await Skopeo("bench/promotion-1g", big);
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    var before = Measure.Rss();
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var gcBefore = GC.CollectionCount(0);
+    Measure.ResetPeakRss();
+    var bigOurs = await Ours("bench/promotion-1g", big);
+    var peak = Measure.PeakRss();
+    var heap = GC.GetGCMemoryInfo();
+    Console.WriteLine($"  1 GiB: ours {bigOurs:F3} s, skopeo {bigSkopeo:F3} s, ratio {bigOurs / bigSkopeo:F2} (target <= 0.60)");
+    Console.WriteLine($"  1 GiB: working set before {Measure.MiB(before)}, peak during copy {Measure.MiB(peak)}, growth {Measure.MiB(peak - before)} (target <= 32 MiB)");
+    Console.WriteLine($"  1 GiB: allocated during copy {Measure.MiB(GC.GetTotalAllocatedBytes(true) - allocatedBefore)}, gen0 GCs {GC.CollectionCount(0) - gcBefore}, GC heap after {Measure.MiB(heap.HeapSizeBytes)}");
+}
 
 // ---- 3. re-promotion -------------------------------------------------------------------------------------------
-var promoted = created.First(c => c.Repository.StartsWith("bench/ours-") && c.Digest == small.Digest).Repository;
-var again = new List<double>();
-for (var i = 0; i < 20; i++)
+if (Section("again"))
 {
-    var watch = System.Diagnostics.Stopwatch.StartNew();
-    var result = await ImageCopy.CopyAsync(source, "bench/promotion", target, promoted, small.Digest, "t");
-    again.Add(watch.Elapsed.TotalMilliseconds);
-    if (result.BytesCopied != 0)
-        throw new InvalidOperationException("re-promotion copied bytes");
+    var promoted = $"bench/again-{run}";
+    await ImageCopy.CopyAsync(source, "bench/promotion", target, promoted, small.Digest, "t");
+    created.Add((promoted, small.Digest));
+    var again = new List<double>();
+    for (var i = 0; i < 20; i++)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await ImageCopy.CopyAsync(source, "bench/promotion", target, promoted, small.Digest, "t");
+        again.Add(watch.Elapsed.TotalMilliseconds);
+        if (result.BytesCopied != 0)
+            throw new InvalidOperationException("re-promotion copied bytes");
+    }
+    Console.WriteLine($"[re-promotion] median {Measure.Median(again):F1} ms, max {again.Max():F1} ms over 20, bytes copied 0 (target <= 50 ms)");
 }
-Console.WriteLine($"[re-promotion] median {Measure.Median(again):F1} ms, max {again.Max():F1} ms over 20, bytes copied 0 (target <= 50 ms)");
 
 // ---- 4. twenty applications ------------------------------------------------------------------------------------
-const int Apps = 20;
-for (var i = 0; i < Apps; i++) // twenty staging repositories, mounted from the bench image (cheap, idempotent)
-    await ImageCopy.CopyAsync(source, "bench/promotion", source, $"bench/app-{i:00}", small.Digest, "100mb");
-var manyOurs = await Measure.SecondsAsync(() => Parallel.ForEachAsync(Enumerable.Range(0, Apps), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-    async (i, ct) => await ImageCopy.CopyAsync(source, $"bench/app-{i:00}", target, $"bench/many-{run}-{i:00}", small.Digest, "100mb", null, null, ct)));
-created.AddRange(Enumerable.Range(0, Apps).Select(i => ($"bench/many-{run}-{i:00}", small.Digest)));
-var manySkopeo = 0.0;
-for (var i = 0; i < Apps; i++)
-    manySkopeo += await Skopeo($"bench/app-{i:00}", small);
-Console.WriteLine($"[20 x 100 MB] ours (4 applications at once) {manyOurs:F3} s, skopeo sequential {manySkopeo:F3} s, ratio {manyOurs / manySkopeo:F2} (target <= 0.40)");
+if (Section("many"))
+{
+    const int Apps = 20;
+    for (var i = 0; i < Apps; i++) // twenty staging repositories, mounted from the bench image (cheap, idempotent)
+        await ImageCopy.CopyAsync(source, "bench/promotion", source, $"bench/app-{i:00}", small.Digest, "100mb");
+    var manyOurs = await Measure.SecondsAsync(() => Parallel.ForEachAsync(Enumerable.Range(0, Apps), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+        async (i, ct) => await ImageCopy.CopyAsync(source, $"bench/app-{i:00}", target, $"bench/many-{run}-{i:00}", small.Digest, "100mb", null, null, ct)));
+    created.AddRange(Enumerable.Range(0, Apps).Select(i => ($"bench/many-{run}-{i:00}", small.Digest)));
+    var manySkopeo = 0.0;
+    for (var i = 0; i < Apps; i++)
+        manySkopeo += await Skopeo($"bench/app-{i:00}", small);
+    Console.WriteLine($"[20 x 100 MB] ours (4 applications at once) {manyOurs:F3} s, skopeo sequential {manySkopeo:F3} s, ratio {manyOurs / manySkopeo:F2} (target <= 0.40)");
+}
 
 // ---- clean up: production forgets the bench repositories (blob data stays until a registry garbage-collect) -----
 foreach (var (repository, digest) in created)

@@ -112,6 +112,6 @@ public sealed partial class RegistryClient(HttpClient http, RegistryEndpoint end
         RegistryClient target, string targetRepository, string? tag, IProgress<CopyProgress>? progress, CancellationToken ct = default)
     {
         var result = await ImageCopy.CopyAsync(source, sourceRepository, target, targetRepository, digest, tag, progress, null, ct);
-        return (await target.ResolveAsync(targetRepository, digest, ct))!;
+        return (await target.ResolveAsync(targetRepository, result.Digest, ct))!;
     }
 }
