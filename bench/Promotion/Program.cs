@@ -1,207 +1,144 @@
-// Promotion benchmark: RegistryClient.CopyAsync vs skopeo copy, staging -> production, ~100 MB / 6 layers.
-// Usage: dotnet run -c Release --project bench/Promotion [-- N]
-using System.Diagnostics;
-using System.Formats.Tar;
-using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text.Json;
+// Promotion benchmark: ImageCopy.CopyAsync vs skopeo copy, staging (:5001) -> production (:5002), measured in the same run.
+//   1. 100 MB / 6 layers into empty repositories, after a sweep of parallelism / buffer size / upload mode
+//   2. 1 GiB / 6 layers, with the growth of this process (peak RSS) and GC figures
+//   3. re-promotion of an image production already serves
+//   4. twenty 100 MB applications with bounded parallelism vs twenty sequential skopeo copies
+// Usage: dotnet run -c Release --project bench/Promotion [-- REPETITIONS [sweep|100mb|1gib|again|many ...]]
+using System.Net;
 using ReleaseGate.Registry;
 
-const string Repository = "bench/promotion";
-const string Tag = "100mb-6l";
-const int Layers = 6;
-const int LayerBytes = 100 * 1000 * 1000 / Layers;
-
-var repetitions = args.Length > 0 ? int.Parse(args[0]) : 5;
+var repetitions = args.Length > 0 ? int.Parse(args[0]) : 3;
 var staging = new RegistryEndpoint(new Uri("http://127.0.0.1:5001"));
 var production = new RegistryEndpoint(new Uri("http://127.0.0.1:5002"));
-using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+// One pooled handler for both registries; no decompression (blobs pass through unchanged), no per-host connection cap.
+using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }) { Timeout = TimeSpan.FromMinutes(5) };
 var source = new RegistryClient(http, staging);
 var target = new RegistryClient(http, production);
+var run = Environment.TickCount64.ToString("x");
+var created = new List<(string Repository, string Digest)>();
+bool Section(string name) => args.Length < 2 || args.Skip(1).Contains(name);
 
-var image = await source.ResolveAsync(Repository, Tag) ?? await BuildImageAsync(source);
-var (manifestBytes, _, _) = await source.GetManifestAsync(Repository, image.Digest);
-using var manifestJson = JsonDocument.Parse(manifestBytes);
-var layerCount = manifestJson.RootElement.GetProperty("layers").GetArrayLength();
-var totalBytes = manifestJson.RootElement.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("size").GetInt64())
-    + manifestJson.RootElement.GetProperty("config").GetProperty("size").GetInt64();
-Console.WriteLine($"image {staging.Authority}/{Repository}:{Tag} = {image.Digest}: {layerCount} layers, {totalBytes / 1e6:F1} MB");
-GC.Collect();
-var baseline = Rss();
-
-var run = DateTime.UtcNow.ToString("yyyyMMddHHmmss");
-var ours = new List<double>();
-var skopeo = new List<double>();
-long peak = 0;
-for (var i = 0; i < repetitions; i++)
+async Task<double> Ours(string repository, ManifestDescriptor image, CopyOptions? options = null)
 {
-    // Alternate which goes first so neither always meets a warmer page cache.
-    foreach (var oursFirst in i % 2 == 0 ? new[] { true, false } : [false, true])
+    var seconds = await Measure.SecondsAsync(() => ImageCopy.CopyAsync(source, repository, target, $"bench/ours-{run}-{created.Count}",
+        image.Digest, "t", null, options));
+    created.Add(($"bench/ours-{run}-{created.Count}", image.Digest));
+    return seconds;
+}
+
+async Task<double> Skopeo(string repository, ManifestDescriptor image)
+{
+    var repo = $"bench/skopeo-{run}-{created.Count}";
+    var seconds = await Measure.SkopeoCopyAsync($"{staging.Authority}/{repository}@{image.Digest}", $"{production.Authority}/{repo}:t");
+    if ((await target.ResolveAsync(repo, "t"))?.Digest != image.Digest)
+        throw new InvalidOperationException($"skopeo did not produce {image.Digest}");
+    created.Add((repo, image.Digest));
+    return seconds;
+}
+
+// ---- 1. 100 MB / 6 layers -------------------------------------------------------------------------------------
+var small = await BenchImages.EnsureAsync(source, "bench/promotion", "100mb-6l", 6, 100_000_000 / 6);
+Console.WriteLine($"[100 MB] {staging.Authority}/bench/promotion:100mb-6l = {small.Digest}");
+if (Section("sweep"))
+{
+    Console.WriteLine("  where the time goes (median of 2, each into an empty repository):");
+    foreach (var (label, options) in new (string, CopyOptions)[]
+             {
+                 ("parallel 3, 256 KiB, monolithic (as before)", new() { MaxParallelBlobs = 3, BufferSize = 256 * 1024 }),
+                 ("parallel 6, 256 KiB, monolithic", new() { MaxParallelBlobs = 6, BufferSize = 256 * 1024 }),
+                 ("parallel 6, 1 MiB, monolithic (default)", new() { MaxParallelBlobs = 6, BufferSize = 1024 * 1024 }),
+                 ("parallel 6, 4 MiB, monolithic", new() { MaxParallelBlobs = 6, BufferSize = 4 * 1024 * 1024 }),
+                 ("parallel 6, 1 MiB, chunked PATCH", new() { MaxParallelBlobs = 6, UploadMode = BlobUploadMode.Chunked }),
+                 ("parallel 1, 1 MiB, monolithic", new() { MaxParallelBlobs = 1 }),
+             })
     {
-        if (oursFirst)
-        {
-            var repo = $"bench/ours-{run}-{i}";
-            ResetPeakRss();
-            var watch = Stopwatch.StartNew();
-            await RegistryClient.CopyAsync(source, Repository, image.Digest, target, repo, "t", null, CancellationToken.None);
-            ours.Add(watch.Elapsed.TotalSeconds);
-            peak = Math.Max(peak, PeakRss());
-            Console.WriteLine($"  rep {i}: ours   {ours[^1]:F3} s (peak RSS {PeakRss() / 1048576.0:F0} MiB)");
-        }
-        else
-        {
-            var repo = $"bench/skopeo-{run}-{i}";
-            skopeo.Add(await SkopeoCopyAsync($"{staging.Authority}/{Repository}@{image.Digest}", $"{production.Authority}/{repo}:t"));
-            var copied = await target.ResolveAsync(repo, "t");
-            if (copied?.Digest != image.Digest)
-                throw new InvalidOperationException($"skopeo produced {copied?.Digest} instead of {image.Digest}");
-            Console.WriteLine($"  rep {i}: skopeo {skopeo[^1]:F3} s");
-        }
+        var times = new List<double>();
+        for (var i = 0; i < 2; i++)
+            times.Add(await Ours("bench/promotion", small, options));
+        Console.WriteLine($"    {label,-45} {Measure.Median(times):F3} s");
     }
 }
 
-var oursMedian = Median(ours);
-var skopeoMedian = Median(skopeo);
-Console.WriteLine($"N={repetitions}");
-Console.WriteLine($"median ours:   {oursMedian:F3} s");
-Console.WriteLine($"median skopeo: {skopeoMedian:F3} s");
-Console.WriteLine($"ratio ours/skopeo: {oursMedian / skopeoMedian:F2}");
-Console.WriteLine($"peak working set of this process during our copies: {peak / 1048576.0:F0} MiB (before the first copy: {baseline / 1048576.0:F0} MiB)");
-return;
-
-static double Median(List<double> values)
+if (Section("100mb"))
 {
-    var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    Console.WriteLine($"  load average now: {File.ReadAllText("/proc/loadavg").Trim()} (2 cores, shared)");
+    var ours = new List<double>();
+    var skopeo = new List<double>();
+    for (var i = 0; i < repetitions; i++)
+    {
+        // Alternate which goes first so neither always meets a warmer page cache.
+        if (i % 2 == 0) { ours.Add(await Ours("bench/promotion", small)); skopeo.Add(await Skopeo("bench/promotion", small)); }
+        else { skopeo.Add(await Skopeo("bench/promotion", small)); ours.Add(await Ours("bench/promotion", small)); }
+        Console.WriteLine($"  rep {i}: ours {ours[^1]:F3} s, skopeo {skopeo[^1]:F3} s");
+    }
+    Console.WriteLine($"  100 MB: median ours {Measure.Median(ours):F3} s, skopeo {Measure.Median(skopeo):F3} s, ratio {Measure.Median(ours) / Measure.Median(skopeo):F2} (target <= 0.50)");
+    // Where the CPU goes: the registries' share is the same whoever copies.
+    var cpu = Measure.Cpu();
+    await Task.Delay(1000);
+    Console.WriteLine($"  idle for 1 s:       {Measure.CpuSince(cpu)}");
+    cpu = Measure.Cpu();
+    await Ours("bench/promotion", small);
+    Console.WriteLine($"  one copy by us:     {Measure.CpuSince(cpu)}");
+    cpu = Measure.Cpu();
+    await Skopeo("bench/promotion", small);
+    Console.WriteLine($"  one copy by skopeo: {Measure.CpuSince(cpu)}");
 }
 
-// Linux: writing 5 to clear_refs resets VmHWM, so each copy's peak is its own, not the image build's.
-static void ResetPeakRss() => File.WriteAllText("/proc/self/clear_refs", "5");
-
-static long PeakRss() => Status("VmHWM:");
-
-static long Rss() => Status("VmRSS:");
-
-static long Status(string key) =>
-    long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith(key))[key.Length..].Replace("kB", "").Trim()) * 1024;
-
-static async Task<double> SkopeoCopyAsync(string from, string to)
+// ---- 2. 1 GiB / 6 layers ---------------------------------------------------------------------------------------
+if (Section("1gib"))
 {
-    // A fresh HOME per run gives skopeo an empty blob-info cache; otherwise it mounts blobs from the
-    // previous repetition's repository instead of copying them (setpriv: as root it would use /var/lib/containers).
-    var home = Directory.CreateTempSubdirectory("bench-skopeo-");
-    if (!OperatingSystem.IsWindows())
-        home.UnixFileMode = (UnixFileMode)0b111_111_111;
-    try
-    {
-        var info = new ProcessStartInfo("setpriv") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", $"HOME={home.FullName}",
-                     "skopeo", "copy", "--src-tls-verify=false", "--dest-tls-verify=false", $"docker://{from}", $"docker://{to}" })
-            info.ArgumentList.Add(arg);
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var seconds = watch.Elapsed.TotalSeconds;
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"skopeo failed: {await output}{await error}");
-        return seconds;
-    }
-    finally
-    {
-        home.Delete(recursive: true);
-    }
+    var big = await BenchImages.EnsureAsync(source, "bench/promotion-1g", "1gib-6l", 6, (1L << 30) / 6);
+    Console.WriteLine($"[1 GiB] {staging.Authority}/bench/promotion-1g:1gib-6l = {big.Digest}");
+    var bigSkopeo = await Skopeo("bench/promotion-1g", big);
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    var before = Measure.Rss();
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var gcBefore = GC.CollectionCount(0);
+    Measure.ResetPeakRss();
+    var bigOurs = await Ours("bench/promotion-1g", big);
+    var peak = Measure.PeakRss();
+    var heap = GC.GetGCMemoryInfo();
+    Console.WriteLine($"  1 GiB: ours {bigOurs:F3} s, skopeo {bigSkopeo:F3} s, ratio {bigOurs / bigSkopeo:F2} (target <= 0.60)");
+    Console.WriteLine($"  1 GiB: working set before {Measure.MiB(before)}, peak during copy {Measure.MiB(peak)}, growth {Measure.MiB(peak - before)} (target <= 32 MiB)");
+    Console.WriteLine($"  1 GiB: allocated during copy {Measure.MiB(GC.GetTotalAllocatedBytes(true) - allocatedBefore)}, gen0 GCs {GC.CollectionCount(0) - gcBefore}, GC heap after {Measure.MiB(heap.HeapSizeBytes)}");
 }
 
-// Builds the image without docker: 6 gzip'ed tar layers of random (incompressible) data and a config,
-// pushed through the registry API (which also exercises the upload path).
-static async Task<ManifestDescriptor> BuildImageAsync(RegistryClient registry)
+// ---- 3. re-promotion -------------------------------------------------------------------------------------------
+if (Section("again"))
 {
-    Console.WriteLine($"building {Repository}:{Tag} ({Layers} layers of {LayerBytes / 1e6:F1} MB random data)...");
-    var dir = Directory.CreateTempSubdirectory("bench-image-");
-    try
+    var promoted = $"bench/again-{run}";
+    await ImageCopy.CopyAsync(source, "bench/promotion", target, promoted, small.Digest, "t");
+    created.Add((promoted, small.Digest));
+    var again = new List<double>();
+    for (var i = 0; i < 20; i++)
     {
-        var layers = new List<(string Digest, long Size, string DiffId)>();
-        for (var i = 0; i < Layers; i++)
-        {
-            var path = Path.Combine(dir.FullName, $"layer{i}.tar.gz");
-            var data = RandomNumberGenerator.GetBytes(LayerBytes);
-            string diffId;
-            await using (var file = File.Create(path))
-            {
-                await using var gzip = new GZipStream(file, CompressionLevel.Fastest);
-                await using var tar = new HashingStream(gzip);
-                await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
-                    await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, $"data/layer{i}.bin") { DataStream = new MemoryStream(data) });
-                diffId = tar.Digest();
-            }
-            await using var upload = File.OpenRead(path);
-            var digest = "sha256:" + Convert.ToHexStringLower(await SHA256.HashDataAsync(upload));
-            upload.Position = 0;
-            await registry.UploadBlobAsync(Repository, digest, upload, upload.Length);
-            layers.Add((digest, upload.Length, diffId));
-        }
-
-        var config = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            architecture = "amd64",
-            os = "linux",
-            created = DateTime.UtcNow,
-            config = new { Cmd = new[] { "/bin/true" } },
-            rootfs = new { type = "layers", diff_ids = layers.Select(l => l.DiffId) },
-            history = layers.Select((_, i) => new { created_by = $"bench layer {i}" }),
-        });
-        var configDigest = RegistryClient.Sha256Digest(config);
-        await registry.UploadBlobAsync(Repository, configDigest, new MemoryStream(config), config.Length);
-
-        var manifest = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            schemaVersion = 2,
-            mediaType = MediaTypes.DockerManifest,
-            config = new { mediaType = MediaTypes.DockerConfig, size = config.Length, digest = configDigest },
-            layers = layers.Select(l => new { mediaType = MediaTypes.DockerLayerGzip, size = l.Size, digest = l.Digest }),
-        });
-        await registry.PutManifestAsync(Repository, Tag, manifest, MediaTypes.DockerManifest);
-        return await registry.ResolveAsync(Repository, Tag) ?? throw new InvalidOperationException("the pushed image does not resolve");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = await ImageCopy.CopyAsync(source, "bench/promotion", target, promoted, small.Digest, "t");
+        again.Add(watch.Elapsed.TotalMilliseconds);
+        if (result.BytesCopied != 0)
+            throw new InvalidOperationException("re-promotion copied bytes");
     }
-    finally
-    {
-        dir.Delete(recursive: true);
-    }
+    Console.WriteLine($"[re-promotion] median {Measure.Median(again):F1} ms, max {again.Max():F1} ms over 20, bytes copied 0 (target <= 50 ms)");
 }
 
-/// <summary>Write-through stream that hashes what passes (the uncompressed tar's sha256 is the layer's diff_id).</summary>
-sealed class HashingStream(Stream inner) : Stream
+// ---- 4. twenty applications ------------------------------------------------------------------------------------
+if (Section("many"))
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-
-    public string Digest() => "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        _hash.AppendData(buffer);
-        inner.Write(buffer);
-    }
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
-    {
-        _hash.AppendData(buffer.Span);
-        await inner.WriteAsync(buffer, ct);
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override void Flush() => inner.Flush();
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
+    const int Apps = 20;
+    for (var i = 0; i < Apps; i++) // twenty staging repositories, mounted from the bench image (cheap, idempotent)
+        await ImageCopy.CopyAsync(source, "bench/promotion", source, $"bench/app-{i:00}", small.Digest, "100mb");
+    var manyOurs = await Measure.SecondsAsync(() => Parallel.ForEachAsync(Enumerable.Range(0, Apps), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+        async (i, ct) => await ImageCopy.CopyAsync(source, $"bench/app-{i:00}", target, $"bench/many-{run}-{i:00}", small.Digest, "100mb", null, null, ct)));
+    created.AddRange(Enumerable.Range(0, Apps).Select(i => ($"bench/many-{run}-{i:00}", small.Digest)));
+    var manySkopeo = 0.0;
+    for (var i = 0; i < Apps; i++)
+        manySkopeo += await Skopeo($"bench/app-{i:00}", small);
+    Console.WriteLine($"[20 x 100 MB] ours (4 applications at once) {manyOurs:F3} s, skopeo sequential {manySkopeo:F3} s, ratio {manyOurs / manySkopeo:F2} (target <= 0.40)");
 }
+
+// ---- clean up: production forgets the bench repositories (blob data stays until a registry garbage-collect) -----
+foreach (var (repository, digest) in created)
+{
+    using var response = await http.DeleteAsync(new Uri(production.BaseAddress, $"/v2/{repository}/manifests/{digest}"));
+}
+Console.WriteLine($"deleted {created.Count} bench manifests from {production.Authority}");

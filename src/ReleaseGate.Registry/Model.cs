@@ -16,11 +16,6 @@ public sealed record RegistryEndpoint(Uri BaseAddress, string? UserName = null, 
 
 public sealed record ManifestDescriptor(string Digest, string MediaType, long Size);
 
-public enum BlobCopyOutcome { AlreadyPresent, Mounted, Uploaded }
-
-/// <summary>Reported once per blob copied (or found present) by <see cref="RegistryClient.CopyAsync"/>.</summary>
-public sealed record CopyProgress(string Digest, long Size, BlobCopyOutcome Outcome);
-
 public sealed class RegistryException(string message, bool isTransient, HttpStatusCode? statusCode = null, Exception? inner = null)
     : Exception(message, inner)
 {

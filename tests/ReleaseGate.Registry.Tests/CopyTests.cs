@@ -21,23 +21,25 @@ public class CopyTests
         var repository = Infra.UniqueRepository("copy");
 
         var first = new Collect();
-        var copied = await RegistryClient.CopyAsync(staging, "demo/web", digest, production, repository, "v2", first, Ct);
+        var copied = await ImageCopy.CopyAsync(staging, "demo/web", production, repository, digest, "v2", first, null, Ct);
 
         Assert.Equal(digest, copied.Digest);
-        Assert.NotEmpty(first.Items);
-        Assert.All(first.Items, p => Assert.Equal(BlobCopyOutcome.Uploaded, p.Outcome));
+        Assert.NotEmpty(copied.Blobs);
+        Assert.All(copied.Blobs, b => Assert.Equal(BlobCopyOutcome.Uploaded, b.Outcome));
+        Assert.Equal(copied.Blobs.Count, first.Items.Count(p => p.BlobsCopied > 0));
+        var last = first.Items.MaxBy(p => p.BlobsCopied)!;
+        Assert.Equal((last.BlobsTotal, last.BytesTotal), (last.BlobsCopied, last.BytesCopied));
         Assert.Equal(digest, (await production.ResolveAsync(repository, digest, Ct))?.Digest);
         Assert.Equal(digest, (await production.ResolveAsync(repository, "v2", Ct))?.Digest);
         var (code, output) = Infra.Run("skopeo", "inspect", "--tls-verify=false", $"docker://{Infra.Production.Authority}/{repository}@{digest}");
         Assert.True(code == 0, output);
         Assert.Contains(digest, output);
 
-        var second = new Collect();
-        var again = await RegistryClient.CopyAsync(staging, "demo/web", digest, production, repository, "v2", second, Ct);
+        var again = await ImageCopy.CopyAsync(staging, "demo/web", production, repository, digest, "v2", null, null, Ct);
 
         Assert.Equal(digest, again.Digest);
-        Assert.Equal(first.Items.Count, second.Items.Count);
-        Assert.All(second.Items, p => Assert.Equal(BlobCopyOutcome.AlreadyPresent, p.Outcome));
+        Assert.Equal(0, again.BytesCopied);
+        Assert.Empty(again.Blobs);
     }
 
     [Fact]
@@ -47,11 +49,11 @@ public class CopyTests
         var staging = Infra.Client(Infra.Staging);
         var repository = Infra.UniqueRepository("mount");
 
-        var progress = new Collect();
-        await RegistryClient.CopyAsync(staging, "demo/web", digest, staging, repository, null, progress, Ct);
+        var result = await ImageCopy.CopyAsync(staging, "demo/web", staging, repository, digest, null, null, null, Ct);
 
-        Assert.NotEmpty(progress.Items);
-        Assert.All(progress.Items, p => Assert.Equal(BlobCopyOutcome.Mounted, p.Outcome));
+        Assert.NotEmpty(result.Blobs);
+        Assert.All(result.Blobs, b => Assert.Equal(BlobCopyOutcome.Mounted, b.Outcome));
+        Assert.Equal(0, result.BytesCopied);
         Assert.Equal(digest, (await staging.ResolveAsync(repository, digest, Ct))?.Digest);
     }
 
