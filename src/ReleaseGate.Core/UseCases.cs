@@ -43,6 +43,10 @@ public static class UseCases
         .AddScoped<ListReleaseWindows>()
         .AddScoped<SaveFreeze>()
         .AddScoped<DeleteFreeze>()
-        .AddScoped<ListFreezes>();
+        .AddScoped<ListFreezes>()
+        .AddScoped<OverrideCutoff>()
+        .AddScoped<RunCutoff>()
+        .AddScoped<ReleaseNow>()
+        .AddScoped<SendCutoffReminders>();
     }
 }

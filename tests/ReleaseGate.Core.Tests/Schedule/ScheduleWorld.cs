@@ -40,6 +40,10 @@ internal sealed class ScheduleWorld : IAsyncDisposable
     public SaveFreeze SaveFreeze() => new(Dbs, Calendar, Defaults, Time);
     public DeleteFreeze DeleteFreeze() => new(Dbs, Time);
     public ListFreezes ListFreezes() => new(Dbs, Calendar, Time);
+    public RunCutoff RunCutoff() => new(Dbs, Calendar, Queue, Changes, Time, Links);
+    public OverrideCutoff OverrideCutoff() => new(Dbs, Calendar, Time);
+    public ReleaseNow ReleaseNow() => new(Dbs, Calendar, Queue, Changes, Time, Links);
+    public SendCutoffReminders Reminders() => new(Dbs, Calendar, Time, Links);
 
     public static async Task<ScheduleWorld> CreateAsync()
     {
@@ -133,6 +137,12 @@ internal sealed class ScheduleWorld : IAsyncDisposable
         await using var db = Dbs.CreateDbContext();
         return (await db.ReleaseWindows.CountAsync(), await db.Freezes.CountAsync(), await db.CutoffOverrides.CountAsync(),
             await db.CutoffRuns.CountAsync(), await db.AuditEvents.CountAsync(), await db.Outbox.CountAsync(), await db.CandidateEvents.CountAsync());
+    }
+
+    public async Task<List<Mail.OutboxMessage>> MailsAsync(string? kind = null)
+    {
+        await using var db = Dbs.CreateDbContext();
+        return await db.Outbox.Where(m => kind == null || m.Kind == kind).OrderBy(m => m.Id).ToListAsync();
     }
 
     public ValueTask DisposeAsync() => Dbs.DisposeAsync();
