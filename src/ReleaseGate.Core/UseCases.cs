@@ -8,6 +8,7 @@ using ReleaseGate.Core.Builds;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Mail;
+using ReleaseGate.Core.Promotions;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.SignOffs;
 
@@ -47,6 +48,8 @@ public static class UseCases
         .AddScoped<OverrideCutoff>()
         .AddScoped<RunCutoff>()
         .AddScoped<ReleaseNow>()
-        .AddScoped<SendCutoffReminders>();
+        .AddScoped<SendCutoffReminders>()
+        .AddScoped<PromoteCandidate>()
+        .AddScoped<RetryPromotion>();
     }
 }

@@ -72,7 +72,7 @@ namespace ReleaseGate.Migrations.Migrations
                 table: "Freezes",
                 type: "TEXT",
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "UTC");
 
             migrationBuilder.CreateTable(
                 name: "CutoffOverrides",
