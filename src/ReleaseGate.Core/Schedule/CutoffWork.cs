@@ -58,9 +58,11 @@ internal static class CutoffWork
                         + (next is null ? "no further cutoff is scheduled." : $"it waits for '{next.Window}' at {next.At:u}."));
                     break;
                 case CutoffAction.HeldByFreeze:
+                    c.TargetWindowId = next?.WindowId;
                     c.Record(cx.Now, "CutoffFrozen", "system", $"Not promoted at the cutoff of {cx.Label}: frozen by {freeze!.Describe()}.");
                     break;
                 case CutoffAction.HeldByPromotion:
+                    c.TargetWindowId = next?.WindowId;
                     c.Record(cx.Now, "CutoffHeld", "system", $"Not promoted at the cutoff of {cx.Label}: {inFlight!.Version} is still {inFlight.Phase}.");
                     break;
             }

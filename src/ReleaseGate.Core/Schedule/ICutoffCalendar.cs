@@ -46,6 +46,21 @@ public static class Cutoffs
         return list;
     }
 
+    /// <summary>
+    /// The first reminder due strictly after <paramref name="after"/>: the cutoff it is for and when to send it
+    /// (<see cref="ReleaseWindow.ReminderHours"/> before). Null when the window reminds nobody or has no cutoff left.
+    /// </summary>
+    public static (DateTimeOffset CutoffAt, DateTimeOffset RemindAt)? NextReminder(this ICutoffCalendar calendar, ReleaseWindow window, DateTimeOffset after)
+    {
+        if (window.ReminderHours <= 0) return null;
+        var lead = TimeSpan.FromHours(window.ReminderHours);
+        // A cutoff whose reminder is still ahead is after `after` too; an hourly window with a day's lead skips a few.
+        var at = calendar.NextCutoff(window, after);
+        for (var i = 0; at is { } t && i < 1000; i++, at = calendar.NextCutoff(window, t))
+            if (t - lead > after) return (t, t - lead);
+        return null;
+    }
+
     /// <summary>Whether <paramref name="at"/> is one of the window's cutoffs (a job or a person may name one that is not).</summary>
     public static bool IsCutoff(this ICutoffCalendar calendar, ReleaseWindow window, DateTimeOffset at) =>
         calendar.NextCutoff(window, at.AddTicks(-1)) == at;

@@ -81,3 +81,18 @@ public class CutoffCalendarTests
         Assert.False(Calendar.IsCutoff(window, at.AddMinutes(1)));
     }
 }
+
+public class ReminderTimeTests
+{
+    [Fact]
+    public void The_next_reminder_is_due_reminder_hours_before_the_first_cutoff_it_can_still_precede()
+    {
+        var window = new ReleaseWindow { Name = "daily", Cron = "0 0 18 * * ?", TimeZoneId = "Asia/Shanghai", ReminderHours = 4 };
+
+        // 2027-03-01 07:00 UTC = 15:00 in Shanghai: today's 14:00 reminder has passed, so tomorrow's cutoff is next.
+        var next = QuartzCalendar.Instance.NextReminder(window, DateTimeOffset.Parse("2027-03-01T07:00:00Z"));
+
+        Assert.Equal((DateTimeOffset.Parse("2027-03-02T10:00:00Z"), DateTimeOffset.Parse("2027-03-02T06:00:00Z")), next);
+        Assert.Null(QuartzCalendar.Instance.NextReminder(new ReleaseWindow { Name = "quiet", Cron = window.Cron }, DateTimeOffset.Parse("2027-03-01T07:00:00Z")));
+    }
+}
