@@ -50,6 +50,7 @@ public static class UseCases
         .AddScoped<ReleaseNow>()
         .AddScoped<SendCutoffReminders>()
         .AddScoped<PromoteCandidate>()
-        .AddScoped<RetryPromotion>();
+        .AddScoped<RetryPromotion>()
+        .AddScoped<GetPromotion>();
     }
 }

@@ -87,6 +87,8 @@ public class PromoteCandidateTests
         Assert.Contains(after.Events, e => e.Kind == "RollingOut");
         await using var db = world.Dbs.CreateDbContext();
         Assert.Equal(ReleaseOutcome.Failed, (await db.Releases.SingleAsync(Ct)).Outcome);
+        var promotion = (await new GetPromotion(world.Dbs).RunAsync(c.Id, Ct)).Value!;
+        Assert.Equal((c.Digest, 3, (string?)null), (promotion.ProductionDigest, promotion.BlobsCopied, promotion.Error));
         Assert.Contains("rollout is not available yet", Assert.Single(await world.MailsAsync("candidate-errored")).TextBody);
         Assert.Empty(await world.MailsAsync("candidate-released"));
     }
@@ -147,6 +149,7 @@ public class PromoteCandidateTests
 
         Assert.Equal(RefusalCode.WrongPhase, outcome.Refusal!.Code);
         Assert.Empty(registry.Copies);
+        Assert.Equal(RefusalCode.NotFound, (await new GetPromotion(world.Dbs).RunAsync(c.Id, Ct)).Refusal!.Code);
     }
 
     [Fact]
