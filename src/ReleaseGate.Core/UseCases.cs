@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Users;
@@ -7,6 +8,8 @@ using ReleaseGate.Core.Builds;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Mail;
+using ReleaseGate.Core.Promotions;
+using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.SignOffs;
 
 namespace ReleaseGate.Core;
@@ -14,7 +17,11 @@ namespace ReleaseGate.Core;
 /// <summary>Every use case, registered once; pages, endpoints and jobs ask for the one they need.</summary>
 public static class UseCases
 {
-    public static IServiceCollection AddReleaseGateUseCases(this IServiceCollection services) => services
+    public static IServiceCollection AddReleaseGateUseCases(this IServiceCollection services)
+    {
+        // The host registers its own from settings; UTC until it does.
+        services.TryAddSingleton(new ScheduleDefaults());
+        return services
         .AddScoped<LoadBoard>()
         .AddScoped<CreateUser>()
         .AddScoped<ChangeUser>()
@@ -31,5 +38,19 @@ public static class UseCases
         .AddScoped<RedeployCandidate>()
         .AddScoped<ListCandidates>()
         .AddScoped<SignOffCandidate>()
-        .AddScoped<WithdrawApproval>();
+        .AddScoped<WithdrawApproval>()
+        .AddScoped<SaveReleaseWindow>()
+        .AddScoped<DeleteReleaseWindow>()
+        .AddScoped<ListReleaseWindows>()
+        .AddScoped<SaveFreeze>()
+        .AddScoped<DeleteFreeze>()
+        .AddScoped<ListFreezes>()
+        .AddScoped<OverrideCutoff>()
+        .AddScoped<RunCutoff>()
+        .AddScoped<ReleaseNow>()
+        .AddScoped<SendCutoffReminders>()
+        .AddScoped<PromoteCandidate>()
+        .AddScoped<RetryPromotion>()
+        .AddScoped<GetPromotion>();
+    }
 }

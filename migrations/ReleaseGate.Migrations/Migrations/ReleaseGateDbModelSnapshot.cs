@@ -504,6 +504,43 @@ namespace ReleaseGate.Migrations.Migrations
                     b.ToTable("Outbox");
                 });
 
+            modelBuilder.Entity("ReleaseGate.Core.Promotions.Promotion", b =>
+                {
+                    b.Property<Guid>("CandidateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BlobsCopied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("BlobsTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesCopied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesTotal")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProductionDigest")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CandidateId");
+
+                    b.ToTable("Promotions");
+                });
+
             modelBuilder.Entity("ReleaseGate.Core.Releases.Release", b =>
                 {
                     b.Property<long>("Id")
@@ -551,25 +588,104 @@ namespace ReleaseGate.Migrations.Migrations
                     b.ToTable("Releases");
                 });
 
-            modelBuilder.Entity("ReleaseGate.Core.Schedule.Freeze", b =>
+            modelBuilder.Entity("ReleaseGate.Core.Schedule.CutoffOverride", b =>
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("CreatedBy")
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("EndsAt")
+                    b.Property<long>("CutoffAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Reason")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("StartsAt")
+                    b.Property<int>("WindowId")
                         .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WindowId", "CutoffAt")
+                        .IsUnique();
+
+                    b.ToTable("CutoffOverrides");
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Schedule.CutoffRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CutoffAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HandledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WindowId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "WindowId", "CutoffAt")
+                        .IsUnique();
+
+                    b.ToTable("CutoffRuns");
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Schedule.Freeze", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("ApplicationSlugs")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DeclaredInFile")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndCron")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StartCron")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -596,12 +712,18 @@ namespace ReleaseGate.Migrations.Migrations
                     b.Property<long?>("CutoffAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("DeclaredInFile")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ReminderHours")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("TimeZoneId")
                         .IsRequired()
@@ -861,6 +983,15 @@ namespace ReleaseGate.Migrations.Migrations
                     b.HasOne("ReleaseGate.Core.Candidates.Candidate", null)
                         .WithMany("Events")
                         .HasForeignKey("CandidateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Promotions.Promotion", b =>
+                {
+                    b.HasOne("ReleaseGate.Core.Candidates.Candidate", null)
+                        .WithOne()
+                        .HasForeignKey("ReleaseGate.Core.Promotions.Promotion", "CandidateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

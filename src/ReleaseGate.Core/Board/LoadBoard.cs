@@ -52,7 +52,7 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
 
         var now = time.GetUtcNow();
         var windows = await db.ReleaseWindows.AsNoTracking().Where(w => w.Enabled).ToListAsync(ct);
-        var freezes = await db.Freezes.AsNoTracking().Where(f => f.EndsAt > now).ToListAsync(ct);
+        var freezes = await db.Freezes.AsNoTracking().Where(f => f.EndsAt == null || f.EndsAt > now).ToListAsync(ct);
 
         return apps.Select(a => new BoardRow(a.Id, a.Slug, a.DisplayName, a.RequiredApprovals,
                 a.ReleaseId is { } r ? production.GetValueOrDefault(r) : null,

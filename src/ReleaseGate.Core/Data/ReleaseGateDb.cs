@@ -7,6 +7,7 @@ using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Integrations;
 using ReleaseGate.Core.Mail;
+using ReleaseGate.Core.Promotions;
 using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.SignOffs;
@@ -26,6 +27,9 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     public DbSet<SignOff> SignOffs => Set<SignOff>();
     public DbSet<ReleaseWindow> ReleaseWindows => Set<ReleaseWindow>();
     public DbSet<Freeze> Freezes => Set<Freeze>();
+    public DbSet<CutoffOverride> CutoffOverrides => Set<CutoffOverride>();
+    public DbSet<CutoffRun> CutoffRuns => Set<CutoffRun>();
+    public DbSet<Promotion> Promotions => Set<Promotion>();
     public DbSet<Release> Releases => Set<Release>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -79,6 +83,15 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.Property(x => x.Fields).HasConversion(Json<EventFields>(), JsonComparer<EventFields>()).HasDefaultValueSql("'{}'");
         });
         model.Entity<SignOff>().HasIndex(x => new { x.CandidateId, x.User });
+
+        // One override per cutoff, and one run per (kind, window, cutoff): a cutoff fired twice acts once.
+        model.Entity<CutoffOverride>().HasIndex(o => new { o.WindowId, o.CutoffAt }).IsUnique();
+        model.Entity<CutoffRun>().HasIndex(r => new { r.Kind, r.WindowId, r.CutoffAt }).IsUnique();
+        model.Entity<Promotion>(e =>
+        {
+            e.HasKey(p => p.CandidateId);
+            e.HasOne<Candidate>().WithOne().HasForeignKey<Promotion>(p => p.CandidateId);
+        });
 
         model.Entity<Release>(e =>
         {

@@ -74,13 +74,14 @@ public class LoadBoardTests
 
         var rows = await new LoadBoard(dbs, new OneOffCalendar(), new FakeTimeProvider(T0)).RunAsync(null, ct);
 
-        Assert.Equal(new NextCutoff("billing only", T0.AddHours(3)), rows.Single(r => r.Slug == "billing").Cutoff);
-        Assert.Equal(new NextCutoff("everyone", T0.AddHours(5)), rows.Single(r => r.Slug == "orders-api").Cutoff);
+        Assert.Equal(new NextCutoff("billing only", T0.AddHours(3), 4), rows.Single(r => r.Slug == "billing").Cutoff);
+        Assert.Equal(new NextCutoff("everyone", T0.AddHours(5), 5), rows.Single(r => r.Slug == "orders-api").Cutoff);
     }
 }
 
 /// <summary>One-off windows only: recurring ones are read by the web host's Quartz calendar.</summary>
 internal sealed class OneOffCalendar : ICutoffCalendar
 {
-    public DateTimeOffset? NextCutoff(ReleaseWindow window, DateTimeOffset after) => window.CutoffAt > after ? window.CutoffAt : null;
+    public bool IsValid(string cron) => false;
+    public DateTimeOffset? NextFire(string cron, TimeZoneInfo zone, DateTimeOffset after) => null;
 }

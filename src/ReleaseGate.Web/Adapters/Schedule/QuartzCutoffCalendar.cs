@@ -4,28 +4,26 @@ using ReleaseGate.Core.Schedule;
 
 namespace ReleaseGate.Web.Adapters.Schedule;
 
-/// <summary>Reads a window's cron with Quartz, in the window's IANA time zone, so daylight saving is Quartz's problem.</summary>
+/// <summary>Reads cron with Quartz, in the caller's IANA time zone, so daylight saving is Quartz's problem.</summary>
 public sealed class QuartzCutoffCalendar(ILogger<QuartzCutoffCalendar> log) : ICutoffCalendar
 {
     // The board asks for every application on every refresh: parse each (cron, zone) once.
     private readonly ConcurrentDictionary<(string Cron, string Zone), CronExpression?> parsed = new();
 
-    public DateTimeOffset? NextCutoff(ReleaseWindow window, DateTimeOffset after)
-    {
-        if (window.Cron is not { Length: > 0 } cron)
-            return window.CutoffAt > after ? window.CutoffAt : null;
-        return parsed.GetOrAdd((cron, window.TimeZoneId), key => Parse(key.Cron, key.Zone, window.Name))?.GetNextValidTimeAfter(after);
-    }
+    public bool IsValid(string cron) => CronExpression.TryParse(cron, out _);
 
-    private CronExpression? Parse(string cron, string zone, string window)
+    public DateTimeOffset? NextFire(string cron, TimeZoneInfo zone, DateTimeOffset after) =>
+        parsed.GetOrAdd((cron, zone.Id), key => Parse(key.Cron, zone))?.GetNextValidTimeAfter(after);
+
+    private CronExpression? Parse(string cron, TimeZoneInfo zone)
     {
         try
         {
-            return new CronExpression(cron, TimeZoneInfo.FindSystemTimeZoneById(zone));
+            return new CronExpression(cron, zone);
         }
-        catch (Exception e) when (e is FormatException or TimeZoneNotFoundException or InvalidTimeZoneException)
+        catch (FormatException e)
         {
-            log.LogWarning("Release window {Window} has an unusable schedule ({Cron} in {Zone}): {Reason}", window, cron, zone, e.Message);
+            log.LogWarning("Unusable cron {Cron} in {Zone}: {Reason}", cron, zone.Id, e.Message);
             return null;
         }
     }

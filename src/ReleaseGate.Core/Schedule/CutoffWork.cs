@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Applications;
+using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Mail;
+
+namespace ReleaseGate.Core.Schedule;
+
+/// <summary>What a cutoff did, per application and candidate.</summary>
+public sealed record CutoffReport(bool AlreadyHandled, IReadOnlyList<ApplicationCutoff> Applications)
+{
+    public IEnumerable<Guid> Promoted => Applications.SelectMany(a => a.Candidates).Where(c => c.Action == CutoffAction.Promote).Select(c => c.CandidateId);
+}
+
+public sealed record ApplicationCutoff(string Application, string? FrozenBy, string? OverrideReason, IReadOnlyList<CandidateCutoff> Candidates);
+
+public sealed record CandidateCutoff(Guid CandidateId, string Version, CandidatePhase Was, CutoffAction Action);
+
+/// <summary>One cutoff as it is applied: a scheduled window's, or a release manager's ad-hoc one.</summary>
+internal sealed record CutoffContext(string Label, string LabelZh, DateTimeOffset Now, string Actor, ICutoffCalendar Calendar,
+    IReadOnlyList<ReleaseWindow> Windows, IReadOnlyList<Freeze> Freezes, PortalLinks Links);
+
+/// <summary>Applies the cutoff's decision to one application's candidates in the caller's unit of work, with its mail and audit row.</summary>
+internal static class CutoffWork
+{
+    private static readonly CandidatePhase[] Relevant = Enum.GetValues<CandidatePhase>()
+        .Where(p => CutoffDecisions.IsWaiting(p) || p == CandidatePhase.Approved || CutoffDecisions.IsInFlight(p)).ToArray();
+
+    public static async Task<ApplicationCutoff> ApplyAsync(ReleaseGateDb db, CutoffContext cx, Application app, Freeze? freeze, string? overrideReason, CancellationToken ct)
+    {
+        var candidates = await db.Candidates.Where(c => c.ApplicationId == app.Id && Relevant.Contains(c.Phase)).ToListAsync(ct);
+        var frozen = freeze is not null && overrideReason is null;
+        var decisions = CutoffDecisions.Decide(candidates.Select(c => new CutoffCandidate(c.Id, c.Phase, c.RegisteredAt)), frozen);
+        var byId = candidates.ToDictionary(c => c.Id);
+        var promoted = decisions.Where(d => d.Action == CutoffAction.Promote).Select(d => byId[d.CandidateId]).FirstOrDefault();
+        var inFlight = candidates.FirstOrDefault(c => CutoffDecisions.IsInFlight(c.Phase));
+        var next = cx.Calendar.Next(cx.Windows, cx.Freezes, app.Slug, cx.Now);
+        var overridden = freeze is not null && overrideReason is not null ? $" The freeze {freeze.Describe()} was overridden: {overrideReason}" : "";
+
+        var report = new List<CandidateCutoff>();
+        foreach (var d in decisions)
+        {
+            var c = byId[d.CandidateId];
+            report.Add(new CandidateCutoff(c.Id, c.Version, c.Phase, d.Action));
+            switch (d.Action)
+            {
+                case CutoffAction.Promote:
+                    c.MoveTo(CandidatePhase.Promoting, cx.Now, cx.Actor, $"Promoted at the cutoff of {cx.Label}.{overridden}");
+                    break;
+                case CutoffAction.Supersede:
+                    c.MoveTo(CandidatePhase.Superseded, cx.Now, cx.Actor, $"Superseded at the cutoff of {cx.Label}: {promoted!.Version} is promoted instead.");
+                    break;
+                case CutoffAction.MissedCutoff:
+                    c.TargetWindowId = next?.WindowId;
+                    c.Record(cx.Now, "MissedCutoff", "system", $"Missed the cutoff of {cx.Label} while {c.Phase}; "
+                        + (next is null ? "no further cutoff is scheduled." : $"it waits for '{next.Window}' at {next.At:u}."));
+                    break;
+                case CutoffAction.HeldByFreeze:
+                    c.TargetWindowId = next?.WindowId;
+                    c.Record(cx.Now, "CutoffFrozen", "system", $"Not promoted at the cutoff of {cx.Label}: frozen by {freeze!.Describe()}.");
+                    break;
+                case CutoffAction.HeldByPromotion:
+                    c.TargetWindowId = next?.WindowId;
+                    c.Record(cx.Now, "CutoffHeld", "system", $"Not promoted at the cutoff of {cx.Label}: {inFlight!.Version} is still {inFlight.Phase}.");
+                    break;
+            }
+        }
+        var result = new ApplicationCutoff(app.Slug, freeze?.Reason, freeze is null ? null : overrideReason, report);
+        if (report.Count == 0) return result;
+
+        db.AuditEvents.Add(new AuditEvent
+        {
+            At = cx.Now, ActorKind = cx.Actor == "system" ? ActorKind.System : ActorKind.User, Actor = cx.Actor,
+            Action = "cutoff.applied", Subject = app.Slug,
+            Details = JsonSerializer.Serialize(new { Cutoff = cx.Label, Freeze = freeze?.Reason, Override = overrideReason,
+                Candidates = report.Select(r => new { r.CandidateId, r.Version, Action = r.Action.ToString() }) }),
+        });
+        await QueueMailAsync(db, cx, app, candidates.Where(c => report.Any(r => r.CandidateId == c.Id)).ToList(), result, freeze, next, ct);
+        return result;
+    }
+
+    private static async Task QueueMailAsync(ReleaseGateDb db, CutoffContext cx, Application app, List<Candidate> touched,
+        ApplicationCutoff result, Freeze? freeze, NextCutoff? next, CancellationToken ct)
+    {
+        var to = new List<string>(app.QaEmails);
+        foreach (var submitter in touched.Select(c => c.SubmittedBy).Distinct())
+            if (await Recipients.SubmitterAsync(db, submitter, ct) is { Length: > 0 } email) to.Add(email);
+        to.AddRange(await Recipients.ReleaseManagersAsync(db, cx.Now, ct));
+        if (to.Count == 0) return;
+
+        var mail = new MailText().Heading($"{app.Slug}: cutoff of {cx.Label}", $"{app.Slug}:{cx.LabelZh} 截止");
+        if (freeze is not null && result.OverrideReason is null)
+            mail.Line($"Nothing was promoted: frozen by {freeze.Describe()}.", $"未发布任何版本:处于冻结期 '{freeze.Reason}'。");
+        else if (freeze is not null)
+            mail.Line($"The freeze '{freeze.Reason}' was overridden: {result.OverrideReason}", $"冻结期 '{freeze.Reason}' 已被覆盖:{result.OverrideReason}");
+        foreach (var r in result.Candidates)
+        {
+            var (en, zh) = r.Action switch
+            {
+                CutoffAction.Promote => ("is being promoted to production", "正在发布到生产环境"),
+                CutoffAction.Supersede => ("was superseded by a newer approved candidate", "已被更新的已批准版本取代"),
+                CutoffAction.MissedCutoff => ($"missed the cutoff ({r.Was})" + (next is null ? "" : $"; next: '{next.Window}' at {next.At:u}"),
+                    $"错过了截止时间({r.Was})" + (next is null ? "" : $";下一次:'{next.Window}' {next.At:u}")),
+                CutoffAction.HeldByFreeze => ("was held back by the freeze", "因冻结期未发布"),
+                _ => ("waits: an earlier promotion is still under way", "等待中:上一次发布仍在进行"),
+            };
+            mail.Field(r.Version, r.Version, $"{en} / {zh}").Link("Open the candidate", "打开候选版本", cx.Links.Candidate(r.CandidateId));
+        }
+        db.Outbox.Add(mail.ToMessage("cutoff", to, $"[ReleaseGate] {app.Slug}: cutoff of {cx.Label} / 截止", cx.Now));
+    }
+}
