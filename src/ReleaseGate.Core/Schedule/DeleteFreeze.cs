@@ -12,7 +12,7 @@ public sealed class DeleteFreeze(IDbContextFactory<ReleaseGateDb> dbs, TimeProvi
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await Actors.RefuseUnlessAsync(db, actor, Roles.ReleaseManager, now, ct) is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
         var freeze = await db.Freezes.SingleOrDefaultAsync(f => f.Id == id, ct);
         if (freeze is null) return ScheduleRules.NotFound("freeze", "冻结期", id);
         if (freeze.DeclaredInFile) return ScheduleRules.ManagedByFile(freeze.Reason);

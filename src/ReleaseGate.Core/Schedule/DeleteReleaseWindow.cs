@@ -12,7 +12,7 @@ public sealed class DeleteReleaseWindow(IDbContextFactory<ReleaseGateDb> dbs, Ti
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await Actors.RefuseUnlessAsync(db, actor, Roles.ReleaseManager, now, ct) is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
         var window = await db.ReleaseWindows.SingleOrDefaultAsync(w => w.Id == id, ct);
         if (window is null) return ScheduleRules.NotFound("release window", "发布窗口", id);
         // The file would bring it back at the next start.

@@ -18,7 +18,7 @@ public sealed class SaveFreeze(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCale
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await Actors.RefuseUnlessAsync(db, actor, Roles.ReleaseManager, now, ct) is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
 
         Freeze? current = null;
         if (form.Id is { } id)

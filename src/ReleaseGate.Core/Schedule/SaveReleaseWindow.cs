@@ -23,7 +23,7 @@ public sealed class SaveReleaseWindow(IDbContextFactory<ReleaseGateDb> dbs, ICut
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await Actors.RefuseUnlessAsync(db, actor, Roles.ReleaseManager, now, ct) is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
 
         ReleaseWindow? current = null;
         if (form.Id is { } id)

@@ -22,9 +22,9 @@ internal sealed class ScheduleWorld : IAsyncDisposable
     public const string DisabledQa = "gone-qa@example.com";
     public const string Submitter = "dev@example.com";
 
-    private ScheduleWorld(TestDb dbs) => Dbs = dbs;
+    private ScheduleWorld(TestDatabase dbs) => Dbs = dbs;
 
-    public TestDb Dbs { get; }
+    public TestDatabase Dbs { get; }
     public FakeTimeProvider Time { get; } = new(Now);
     public ICutoffCalendar Calendar => QuartzCalendar.Instance;
     public ScheduleDefaults Defaults { get; } = new("Asia/Shanghai");
@@ -47,7 +47,7 @@ internal sealed class ScheduleWorld : IAsyncDisposable
 
     public static async Task<ScheduleWorld> CreateAsync()
     {
-        var world = new ScheduleWorld(await TestDb.CreateAsync());
+        var world = new ScheduleWorld(await TestDatabase.CreateAsync());
         await using var db = world.Dbs.CreateDbContext();
         foreach (var role in Roles.All) db.Roles.Add(new IdentityRole(role) { NormalizedName = role.ToUpperInvariant() });
         await db.SaveChangesAsync();
