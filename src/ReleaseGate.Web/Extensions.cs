@@ -11,6 +11,7 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Quartz;
 using ReleaseGate.Core;
+using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Users;
 using ReleaseGate.Web.SignIn;
@@ -35,6 +36,7 @@ public static class Extensions
         builder.AddSettings<RegistriesSettings>(problems);
         builder.AddSettings<JenkinsSettings>(problems);
         builder.AddSettings<TestEnvironmentSettings>(problems);
+        builder.AddSettings<ScheduleSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 
@@ -44,6 +46,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddReleaseGateUseCases();
         builder.Services.AddSingleton(sp => new PortalLinks(sp.GetRequiredService<IOptions<PortalSettings>>().Value.PublicUrl));
+        builder.Services.AddSingleton(sp => new ScheduleDefaults(sp.GetRequiredService<IOptions<ScheduleSettings>>().Value.TimeZone));
     }
 
     public static void AddReleaseGateDatabase(this IHostApplicationBuilder builder)
@@ -130,9 +133,18 @@ public static class Extensions
             });
             var poll = builder.Configuration.GetSection(SmtpSettings.Section).Get<SmtpSettings>()?.PollSeconds ?? 5;
             q.AddJob<OutboxJob>(j => j.WithIdentity(OutboxJob.Key).StoreDurably());
+            q.AddJob<PromoteJob>(j => j.WithIdentity(PromoteJob.Key).StoreDurably().RequestRecovery());
+            q.AddJob<CutoffJob>(j => j.WithIdentity(CutoffJob.Key).StoreDurably().RequestRecovery());
+            q.AddJob<WindowTriggersJob>(j => j.WithIdentity(WindowTriggersJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(WindowTriggersJob.Key).WithIdentity("window-triggers", "schedule")
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(5)).RepeatForever().MeasureIntervalFromCompletion()));
+            q.AddJob<ReminderJob>(j => j.WithIdentity(ReminderJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(ReminderJob.Key).WithIdentity("reminders", "schedule")
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().MeasureIntervalFromCompletion()));
             q.AddTrigger(t => t.ForJob(OutboxJob.Key).WithIdentity("outbox-sweep", "mail")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(poll)).RepeatForever().MeasureIntervalFromCompletion()));
         });
+        builder.Services.AddSingleton<WindowTriggers>();
         builder.Services.AddHostedService<DeploymentCatchUp>();
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }

@@ -1,11 +1,13 @@
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Mail;
+using ReleaseGate.Core.Promotions;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Web.Adapters.Docker;
 using ReleaseGate.Web.Adapters.Mail;
 using ReleaseGate.Web.Adapters.Registry;
 using ReleaseGate.Web.Adapters.Schedule;
+using ReleaseGate.Web.Adapters.Swarm;
 using ReleaseGate.Web.Components.Candidates;
 using ReleaseGate.Web.Jobs;
 
@@ -30,5 +32,10 @@ public static class Ports
         services.AddSingleton<IMailTransport, SmtpMailTransport>();
         // Schedule: when a window's cron fires next (Quartz's cron reader).
         services.AddSingleton<ICutoffCalendar, QuartzCutoffCalendar>();
+        // Promotions: the signed digest copied staging → production (registry HTTP API), queued durably (Quartz).
+        services.AddSingleton<IImagePromotion, RegistryPromotion>();
+        services.AddSingleton<IPromotionQueue, QuartzPromotionQueue>();
+        // Promotions: the Swarm rolling update; until its adapter exists this says so and the candidate ends Errored.
+        services.AddSingleton<IRollout, RolloutNotAvailable>();
     }
 }

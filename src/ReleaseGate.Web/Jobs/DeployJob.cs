@@ -38,7 +38,10 @@ public sealed class QuartzDeploymentQueue(ISchedulerFactory schedulers) : IDeplo
     }
 }
 
-/// <summary>Once started, queues the candidates left Registered (an enqueue lost to a crash right after registration).</summary>
+/// <summary>
+/// Once started: queues the candidates left Registered or Promoting (an enqueue lost to a crash right after a commit),
+/// and gives every release window its trigger.
+/// </summary>
 public sealed class DeploymentCatchUp(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<DeploymentCatchUp> log) : IHostedService
 {
     public Task StartAsync(CancellationToken ct)
@@ -58,10 +61,13 @@ public sealed class DeploymentCatchUp(IServiceScopeFactory scopes, IHostApplicat
                 db.Candidates.Where(c => c.Phase == ReleaseGate.Core.Candidates.CandidatePhase.Registered).Select(c => new { c.Id, c.Application.Slug }));
             foreach (var c in waiting) await queue.EnqueueAsync(c.Id, c.Slug, CancellationToken.None);
             if (waiting.Count > 0) log.LogInformation("Queued {Count} registered candidates for deployment", waiting.Count);
+            var promoting = await QuartzPromotionQueue.CatchUpAsync(scope.ServiceProvider, CancellationToken.None);
+            if (promoting > 0) log.LogInformation("Queued {Count} promoting candidates", promoting);
+            await scope.ServiceProvider.GetRequiredService<WindowTriggers>().SyncAsync(CancellationToken.None);
         }
         catch (Exception e)
         {
-            log.LogError(e, "Could not queue the registered candidates for deployment");
+            log.LogError(e, "Could not catch up on the queued work");
         }
     }
 
