@@ -74,6 +74,10 @@ public class CutoffPromotionTests
         var release = await db.Releases.SingleAsync(r => r.CandidateId == id, Ct);
         Assert.Equal(released.Digest, release.Digest);
         Assert.Equal(1, await db.Promotions.CountAsync(p => p.CandidateId == id, Ct));
+        var json = System.Text.Json.JsonDocument.Parse(await (await portal.Api().GetAsync($"/api/v1/candidates/{id}")).Content.ReadAsStringAsync(Ct));
+        var promotion = json.RootElement.GetProperty("promotion");
+        Assert.Equal(promotion.GetProperty("bytesTotal").GetInt64(), promotion.GetProperty("bytesCopied").GetInt64());
+        Assert.Equal(released.Digest, promotion.GetProperty("productionDigest").GetString());
     }
 
     [Fact]
