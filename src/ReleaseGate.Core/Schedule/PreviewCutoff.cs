@@ -65,7 +65,8 @@ public sealed class PreviewCutoff(IDbContextFactory<ReleaseGateDb> dbs, ICutoffC
                     perApp.Add(new ApplicationPreview(slug, freeze?.Reason,
                         decisions.Select(d => new CandidatePreview(d.CandidateId, byId[d.CandidateId].Version, byId[d.CandidateId].Phase, d.Action)).ToList()));
                 }
-                var frozen = perApp.Any(a => a.FrozenBy is not null);
+                // By scope, not by today's applications: a freeze of everything holds a cutoff even before the first application exists.
+                var frozen = freezes.Any(f => Overlaps(window, f) && calendar.Period(f, t) is not null);
                 var state = !frozen ? CutoffState.Open : overridden ? CutoffState.Overridden : CutoffState.Frozen;
                 cutoffs.Add(new CutoffPreview(window.Id, window.Name, window.TimeZoneId, t, state, perApp));
             }
@@ -79,6 +80,9 @@ public sealed class PreviewCutoff(IDbContextFactory<ReleaseGateDb> dbs, ICutoffC
             freezes.SelectMany(f => Periods(f, from, to)).OrderBy(p => p.Start).ToList(),
             apps);
     }
+
+    private static bool Overlaps(ReleaseWindow w, Freeze f) =>
+        w.ApplicationSlugs.Count == 0 || f.ApplicationSlugs.Count == 0 || w.ApplicationSlugs.Any(f.Covers);
 
     /// <summary>The periods of a freeze that overlap [from, to].</summary>
     private IEnumerable<FreezePeriod> Periods(Freeze f, DateTimeOffset from, DateTimeOffset to)
