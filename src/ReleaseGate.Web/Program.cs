@@ -42,6 +42,8 @@ app.MapStaticAssets();
 app.MapHealthEndpoints();
 app.MapSignInEndpoints();
 app.MapCallbackApi();
+app.MapScheduleApi();
+app.MapCalendarFeed();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 app.Run();

@@ -29,6 +29,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     public DbSet<Freeze> Freezes => Set<Freeze>();
     public DbSet<CutoffOverride> CutoffOverrides => Set<CutoffOverride>();
     public DbSet<CutoffRun> CutoffRuns => Set<CutoffRun>();
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
     public DbSet<Promotion> Promotions => Set<Promotion>();
     public DbSet<Release> Releases => Set<Release>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
@@ -87,6 +88,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         // One override per cutoff, and one run per (kind, window, cutoff): a cutoff fired twice acts once.
         model.Entity<CutoffOverride>().HasIndex(o => new { o.WindowId, o.CutoffAt }).IsUnique();
         model.Entity<CutoffRun>().HasIndex(r => new { r.Kind, r.WindowId, r.CutoffAt }).IsUnique();
+        model.Entity<CalendarFeed>().HasIndex(f => f.TokenHash).IsUnique();
         model.Entity<Promotion>(e =>
         {
             e.HasKey(p => p.CandidateId);
