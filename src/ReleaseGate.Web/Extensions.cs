@@ -35,6 +35,8 @@ public static class Extensions
         builder.AddSettings<RegistriesSettings>(problems);
         builder.AddSettings<JenkinsSettings>(problems);
         builder.AddSettings<TestEnvironmentSettings>(problems);
+        builder.AddSettings<OidcSettings>(problems);
+        builder.AddSettings<OidcRoleGroupsSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 
@@ -73,7 +75,10 @@ public static class Extensions
     public static void AddPortalSignIn(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        var authentication = builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme);
+        authentication.AddIdentityCookies();
+        // "Sign in with GitLab" (or any OpenID Connect provider) when ReleaseGate__Oidc__Authority is set.
+        authentication.AddOidcSignIn(builder.Configuration);
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleDeniedRedirect>();
         builder.Services.AddIdentityCore<PortalUser>(o =>
