@@ -122,6 +122,7 @@ public class OidcProviderDownBrowserTests(OidcDownPortal portal) : IClassFixture
         await page.ClickAsync("#sign-in-oidc");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login\\?oidc=down$"));
         await Assertions.Expect(page.Locator("#oidc-problem")).ToContainTextAsync("GitLab did not answer");
+        await page.ScreenshotAsync(new() { Path = "/tmp/rg-login-oidc-down-en-US.png", FullPage = true });
 
         await page.FillAsync("#email", LivePortal.AdminEmail);
         await page.FillAsync("#password", LivePortal.AdminPassword);
@@ -139,6 +140,7 @@ public class OidcProviderDownBrowserTests(OidcDownPortal portal) : IClassFixture
         await page.GotoAsync("/account/login");
         await page.ClickAsync("#sign-in-oidc");
         await Assertions.Expect(page.Locator("#oidc-problem")).ToContainTextAsync("GitLab 没有响应");
+        await page.ScreenshotAsync(new() { Path = "/tmp/rg-login-oidc-down-zh-CN.png", FullPage = true });
         await context.CloseAsync();
     }
 }
