@@ -109,7 +109,7 @@ public class JenkinsClientTests : IAsyncLifetime
         var listed = await RunAsync($"bash {Path.Combine(ReadmeTests.RepoRoot(), "tests", "jenkinsfile", "list.sh")}");
         Assert.True(listed.Exit == 0, listed.Err);
         var stages = listed.Out.Split('\n').Where(l => l.StartsWith("STAGE\t")).Select(l => l.Split('\t')[1]).ToList();
-        Assert.Equal(["Restore", "Test", "Image", "Push", "Release gate"], stages);
+        Assert.Equal(["Restore", "Test", "Image", "Push", "Development", "Release gate"], stages);
         var releaseGate = listed.Out.Split('\n').Where(l => l.StartsWith("SH\tRelease gate\t")).Select(l => l.Split('\t', 3)[2]).ToList();
         Assert.Equal(3, releaseGate.Count);
 
