@@ -15,7 +15,7 @@ public sealed record ExternalIdentity(string Provider, string ProviderName, stri
 /// <summary>
 /// A person signed in at the provider: finds their account by the provider's subject, or links the local account
 /// with the same verified e-mail, or creates one (user name = e-mail, so Jenkins' submittedBy still names them).
-/// Their roles become exactly what their groups say, at every sign-in. A disabled account is refused.
+/// Their roles become exactly what their groups say, at every sign-in (the last admin keeps Admin). A disabled account is refused.
 /// </summary>
 public sealed class SignInExternally(UserManager<PortalUser> users, ReleaseGateDb db, TimeProvider time)
 {
@@ -50,12 +50,17 @@ public sealed class SignInExternally(UserManager<PortalUser> users, ReleaseGateD
         if (link && await users.AddLoginAsync(user, new UserLoginInfo(who.Provider, who.Subject, who.ProviderName)) is { Succeeded: false } linked)
             return UserRules.FromIdentity(linked);
 
+        // Exactly what the groups say, except that the portal never loses its last enabled admin (as in ChangeUser).
+        var roles = who.Roles.ToHashSet(StringComparer.Ordinal);
+        var keptAdmin = !isNew && !roles.Contains(Roles.Admin) && await UserRules.IsLastAdminAsync(users, user);
+        if (keptAdmin) roles.Add(Roles.Admin);
         var current = await users.GetRolesAsync(user);
-        if (await users.RemoveFromRolesAsync(user, current.Except(who.Roles)) is { Succeeded: false } removed) return UserRules.FromIdentity(removed);
-        if (await users.AddToRolesAsync(user, who.Roles.Except(current)) is { Succeeded: false } added) return UserRules.FromIdentity(added);
+        if (await users.RemoveFromRolesAsync(user, current.Except(roles)) is { Succeeded: false } removed) return UserRules.FromIdentity(removed);
+        if (await users.AddToRolesAsync(user, roles.Except(current)) is { Succeeded: false } added) return UserRules.FromIdentity(added);
 
         db.AuditEvents.Add(AuditEvent.ByUser(now, user.UserName!, "user.signed-in", user.Email ?? user.UserName!,
-            $"oidc ({who.ProviderName}{(isNew ? ", new account" : link ? ", linked to the local account" : "")}); roles: {string.Join(", ", who.Roles.Order())}"));
+            $"oidc ({who.ProviderName}{(isNew ? ", new account" : link ? ", linked to the local account" : "")}); roles: {string.Join(", ", roles.Order())}"
+            + (keptAdmin ? "; Admin kept: the last admin, though the groups no longer give it" : "")));
         await db.SaveChangesAsync();
         return user;
     }
