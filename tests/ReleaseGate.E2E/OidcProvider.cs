@@ -66,9 +66,19 @@ public sealed class OidcProvider : IDisposable
         throw new InvalidOperationException($"The test OIDC provider did not start on {Authority}:\n{log}");
     }
 
+    /// <summary>The provider goes away (as a GitLab outage would); the port stays closed.</summary>
+    public void Stop()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(10_000);
+        }
+    }
+
     public void Dispose()
     {
-        if (process is { HasExited: false }) process.Kill(entireProcessTree: true);
+        Stop();
         process?.Dispose();
         File.Delete(accountsFile);
     }

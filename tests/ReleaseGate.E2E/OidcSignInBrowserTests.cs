@@ -144,3 +144,25 @@ public class OidcProviderDownBrowserTests(OidcDownPortal portal) : IClassFixture
         await context.CloseAsync();
     }
 }
+
+/// <summary>The provider answered once (its metadata is cached) and then went away.</summary>
+public class OidcProviderGoneBrowserTests(OidcPortal portal) : IClassFixture<OidcPortal>
+{
+    [Fact]
+    public async Task A_provider_that_stops_answering_is_reported_on_the_login_page()
+    {
+        var context = await portal.Browser.NewContextAsync(new() { BaseURL = portal.Address.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.ClickAsync("#sign-in-oidc");
+        await Assertions.Expect(page.Locator("#login")).ToBeVisibleAsync(); // the provider's own form
+
+        portal.Provider.Stop();
+        await page.GotoAsync("/account/login");
+        await page.ClickAsync("#sign-in-oidc");
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login\\?oidc=down$"));
+        await Assertions.Expect(page.Locator("#oidc-problem")).ToContainTextAsync("GitLab did not answer");
+        await context.CloseAsync();
+    }
+}

@@ -49,17 +49,36 @@ public static class OidcSignIn
             o.ClaimActions.MapUniqueJsonKey("email_verified", "email_verified");
             // A provider that does not answer must not hold the login page for a minute.
             o.BackchannelTimeout = TimeSpan.FromSeconds(10);
+            o.Events.OnRedirectToIdentityProvider = async context =>
+            {
+                // Metadata may be cached from before the provider went down: knock once, briefly, so the
+                // person reads "did not answer" here instead of a browser error page at the provider.
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(3));
+                    using var _ = await context.Options.Backchannel.GetAsync(context.ProtocolMessage.IssuerAddress, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+                }
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+                {
+                    Log(context.HttpContext).LogWarning(e, "{Provider} did not answer at {Address}", settings.DisplayName, context.ProtocolMessage.IssuerAddress);
+                    context.Response.Redirect(LoginPage(context.Request, Reasons.Down));
+                    context.HandleResponse();
+                }
+            };
             o.Events.OnRemoteFailure = context =>
             {
                 var down = context.Failure is HttpRequestException or TaskCanceledException || context.Failure?.InnerException is HttpRequestException;
-                context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcSignIn))
-                    .LogWarning(context.Failure, "Sign-in with {Provider} failed", settings.DisplayName);
+                Log(context.HttpContext).LogWarning(context.Failure, "Sign-in with {Provider} failed", settings.DisplayName);
                 context.Response.Redirect(LoginPage(context.Request, down ? Reasons.Down : Reasons.Failed));
                 context.HandleResponse();
                 return Task.CompletedTask;
             };
         });
     }
+
+    private static ILogger Log(HttpContext http) =>
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcSignIn));
 
     public static string LoginPage(HttpRequest request, string reason) =>
         $"{request.PathBase}/account/login?oidc={Uri.EscapeDataString(reason)}";
