@@ -141,4 +141,22 @@ public class JenkinsClientTests : IAsyncLifetime
         Assert.Equal(Infra.WebV1Digest, candidate.Digest);
         Assert.Contains(candidate.Changes, c => c.Message == "Fix the gate");
     }
+
+    [Fact]
+    public async Task The_Jenkinsfile_failure_report_from_the_library_reaches_the_portal()
+    {
+        var listed = await RunAsync($"bash {Path.Combine(ReadmeTests.RepoRoot(), "tests", "jenkinsfile", "list.sh")}");
+        var report = listed.Out.Split('\n').Where(l => l.StartsWith("SH\tpost:failure\t")).Select(l => l.Split('\t', 3)[2]).Single();
+
+        await RunAsync("git init -q . && git -c user.email=li.lei@example.com -c user.name=Li commit -q --allow-empty -m 'Break the build'");
+        Directory.CreateSymbolicLink(Path.Combine(workspace, "scripts"), Path.Combine(ReadmeTests.RepoRoot(), "scripts"));
+        var step = await RunAsync(report, new()
+        {
+            ["RELEASEGATE_APPLICATION"] = "jenkins-demo", ["BUILD_NUMBER"] = "77", ["BUILD_URL"] = "https://jenkins.example.com/job/demo/77/",
+        });
+
+        Assert.True(step.Exit == 0, $"{report}\n{step.Out}\n{step.Err}");
+        var mail = (await portal.Mail.WaitForAsync(1, TimeSpan.FromSeconds(20))).Single(m => m.Subject!.Contains("build 77 failed"));
+        Assert.Contains("li.lei@example.com", mail.TextBody);
+    }
 }
