@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Real parts for ReleaseGate's tests and demo: a Docker engine in Swarm mode (own socket and data
 # root), two distribution registries (staging :5001, production :5002), an SMTP sink (:2525),
-# Chromium, and small test images pushed to the staging registry.
+# Chromium (with a Chinese font, so screenshots of the zh-CN pages are readable), small test images
+# pushed to the staging registry, and the npm packages of the test OpenID Connect provider (scripts/oidc;
+# the browser tests start it themselves on a free port).
 #
 # Usage: scripts/infra.sh up | down [--purge] | status | env
 #   up      install what is missing (Debian packages), start what is not running, build+push test
@@ -43,7 +45,7 @@ TLS_ADDR=127.0.0.1:2376
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 IMAGES_SRC="$SCRIPT_DIR/test-images"
 
-PACKAGES=(docker.io docker-registry busybox-static python3-aiosmtpd chromium apache2-utils skopeo curl openssl jq)
+PACKAGES=(docker.io docker-registry busybox-static python3-aiosmtpd chromium fonts-wqy-zenhei apache2-utils skopeo curl openssl jq)
 
 # name|dockerfile dir|tag|build target (empty = last stage)
 IMAGES=(
@@ -460,6 +462,8 @@ cmd_up() {
   make_private_htpasswd
   start_registry private "$PRIVATE_ADDR" "$DIR/private.htpasswd"
   start_smtp
+  # Node.js (20 or later) and oidc-provider for the sign-in tests: installed now, started per test run.
+  bash "$SCRIPT_DIR/oidc/provider.sh" --install >"$DIR/oidc-install.log" 2>&1 || { tail -n 20 "$DIR/oidc-install.log" >&2; die "the test OIDC provider could not be installed, see $DIR/oidc-install.log"; }
   build_images
   write_env
   rm -rf "$DIR/tmp"

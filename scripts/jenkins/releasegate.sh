@@ -20,6 +20,8 @@ Commands
       [--branch B] [--commit C] [--culprits "a,b"] [--log-tail-file F]  (last 16 KiB are sent)
   wait          wait until a candidate reaches a phase  GET /api/v1/candidates/{id}
       --candidate ID --phase P[,P2...] [--timeout SECONDS (1800)] [--interval SECONDS (10)]
+  get           a signed GET of any API path; prints the JSON answer
+      /api/v1/...      e.g. /api/v1/applications/orders-api (what production runs: see changes.sh)
 
 Environment (never options, so that nothing secret shows in ps)
   RELEASEGATE_URL              portal base URL, e.g. https://releasegate.example.com
@@ -302,6 +304,19 @@ cmd_wait() {
   done
 }
 
+# ---- get ------------------------------------------------------------------------------------------
+cmd_get() {
+  local path=${1-}
+  [[ "$path" == /api/* ]] || die_usage "get: a path under /api/ is required, e.g. /api/v1/applications/orders-api"
+  load_config
+  local empty=$TMP/empty rc=0
+  : >"$empty"
+  request GET "$path" "$empty" || rc=$?
+  (( rc == 0 )) || { log "get: the portal at $BASE_URL could not be reached"; exit "$rc"; }
+  [[ "$HTTP_STATUS" == 2* ]] || { report_problem "GET $path"; exit 1; }
+  cat "$TMP/answer"; echo
+}
+
 # ---- main -------------------------------------------------------------------------------------------
 [[ $# -gt 0 ]] || { usage >&2; exit 2; }
 command=$1; shift
@@ -309,6 +324,7 @@ case "$command" in
   submit) cmd_submit "$@" ;;
   report-build) cmd_report_build "$@" ;;
   wait) cmd_wait "$@" ;;
+  get) cmd_get "$@" ;;
   -h|--help|help) usage ;;
   *) die_usage "unknown command '$command'" ;;
 esac

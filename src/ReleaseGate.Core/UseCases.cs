@@ -25,6 +25,7 @@ public static class UseCases
         .AddScoped<LoadBoard>()
         .AddScoped<CreateUser>()
         .AddScoped<ChangeUser>()
+        .AddScoped<SignInExternally>()
         .AddScoped<ListAuditEvents>()
         .AddScoped<VerifyAuditChain>()
         .AddScoped<SyncDeclaredApplications>()

@@ -37,6 +37,8 @@ public static class Extensions
         builder.AddSettings<JenkinsSettings>(problems);
         builder.AddSettings<TestEnvironmentSettings>(problems);
         builder.AddSettings<ScheduleSettings>(problems);
+        builder.AddSettings<OidcSettings>(problems);
+        builder.AddSettings<OidcRoleGroupsSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 
@@ -76,7 +78,10 @@ public static class Extensions
     public static void AddPortalSignIn(this IHostApplicationBuilder builder)
     {
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        var authentication = builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme);
+        authentication.AddIdentityCookies();
+        // "Sign in with GitLab" (or any OpenID Connect provider) when ReleaseGate__Oidc__Authority is set.
+        authentication.AddOidcSignIn(builder.Configuration);
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleDeniedRedirect>();
         builder.Services.AddIdentityCore<PortalUser>(o =>

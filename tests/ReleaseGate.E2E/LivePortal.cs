@@ -12,7 +12,7 @@ using ReleaseGate.Core.Data;
 namespace ReleaseGate.E2E;
 
 /// <summary>The portal on a real loopback socket, and Debian's Chromium driven by Playwright.</summary>
-public sealed class LivePortal : WebApplicationFactory<Program>, IAsyncLifetime
+public class LivePortal : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminEmail = "admin@example.com";
     public const string AdminPassword = "Admin-pass-1";
@@ -35,7 +35,7 @@ public sealed class LivePortal : WebApplicationFactory<Program>, IAsyncLifetime
             Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/lib/releasegate-infra/docker.sock");
     }
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

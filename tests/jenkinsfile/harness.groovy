@@ -1,6 +1,10 @@
 // Runs a declarative Jenkinsfile without Jenkins and lists what it would do.
 //
-//   groovy tests/jenkinsfile/harness.groovy [Jenkinsfile]      (or: tests/jenkinsfile/list.sh)
+//   groovy tests/jenkinsfile/harness.groovy [Jenkinsfile [vars folder]]      (or: tests/jenkinsfile/list.sh)
+//
+// Shared-library steps: `@Library('…') _` lines are recorded (LIB) and each <vars folder>/NAME.groovy
+// (default: jenkins/vars beside the Jenkinsfile) becomes the global NAME, as Jenkins loads vars/. Steps
+// they call (sh, error, …) are recorded in the calling stage, so their sh commands are listed like any other.
 //
 // Every DSL call (pipeline, agent, options, environment, stages, stage, when, steps, sh,
 // withCredentials, string, post, always, failure, unstable, success, mail, script, ...) is recorded
@@ -16,6 +20,7 @@
 //   ENV    <NAME>=<value>                  environment {} entries
 //   MAIL   <context>  to=<to> subject=<subject>
 //   CALL   <context>  <name>               any other step (echo, junit, timeout, ...)
+//   LIB    <library>                       an @Library annotation
 //
 // A sh command containing a newline is printed with the newline as the two characters \n (the
 // project's Jenkinsfile keeps each sh on one line). References to `env.X` and to unknown variables
@@ -32,6 +37,7 @@ abstract class PipelineDsl extends Script {
     boolean inPost = false
     boolean inEnvironment = false
     Map<String, Object> envValues = [:]
+    Map<String, Script> libraryVars = [:]
 
     static String tsv(Object... fields) { fields.collect { String.valueOf(it).replace('\t', ' ') }.join('\t') }
 
@@ -115,6 +121,7 @@ abstract class PipelineDsl extends Script {
 
     def methodMissing(String name, Object rawArgs) {
         Object[] args = rawArgs instanceof Object[] ? (Object[]) rawArgs : [rawArgs] as Object[]
+        if (libraryVars.containsKey(name)) return libraryVars[name].invokeMethod('call', args)
         Closure body = args && args[-1] instanceof Closure ? (Closure) args[-1] : null
         if (inPost && CONDITIONS.contains(name) && body != null) {
             String label = currentStage ? "${currentStage}/post:${name}" : "post:${name}"
@@ -133,6 +140,7 @@ abstract class PipelineDsl extends Script {
         if (name == 'env') return new EnvView(this)
         if (name in ['any', 'none']) return name
         if (envValues.containsKey(name)) return envValues[name]
+        if (libraryVars.containsKey(name)) return libraryVars[name]
         return '$' + name
     }
 
@@ -143,6 +151,17 @@ abstract class PipelineDsl extends Script {
 
     Object getProperty(String name) {
         try { return super.getProperty(name) } catch (MissingPropertyException ignored) { return propertyMissing(name) }
+    }
+}
+
+/** A shared library's vars/NAME.groovy: every step it calls is the pipeline's, recorded where it was called. */
+abstract class LibraryVar extends Script {
+    PipelineDsl dsl
+
+    def methodMissing(String name, Object rawArgs) { dsl.invokeMethod(name, rawArgs) }
+
+    Object getProperty(String name) {
+        try { return super.getProperty(name) } catch (MissingPropertyException ignored) { return dsl.getProperty(name) }
     }
 }
 
@@ -176,12 +195,29 @@ class WhenRecorder {
 String path = args ? args[0] : 'Jenkinsfile'
 File jenkinsfile = new File(path)
 if (!jenkinsfile.isFile()) { System.err.println("harness: no such file: ${path}"); System.exit(2) }
+File varsDir = args.length > 1 ? new File(args[1]) : new File(jenkinsfile.absoluteFile.parentFile, 'jenkins/vars')
 
 def config = new CompilerConfiguration()
 config.scriptBaseClass = PipelineDsl.name
 def shell = new GroovyShell(this.class.classLoader, new Binding(), config)
+def varConfig = new CompilerConfiguration()
+varConfig.scriptBaseClass = LibraryVar.name
+def varShell = new GroovyShell(this.class.classLoader, new Binding(), varConfig)
 try {
-    Script pipeline = shell.parse(jenkinsfile.getText('UTF-8'), 'Jenkinsfile')
+    // `@Library('x') _` is Jenkins syntax, not Groovy's: record it and blank the line (line numbers stay).
+    String text = jenkinsfile.getText('UTF-8').readLines().collect { line ->
+        def library = line =~ /^\s*@Library\((.*)\)\s*_?\s*$/
+        if (!library.matches()) return line
+        println PipelineDsl.tsv('LIB', library.group(1).replaceAll(/['"\[\]]/, ''))
+        return ''
+    }.join('\n')
+    PipelineDsl pipeline = (PipelineDsl) shell.parse(text, 'Jenkinsfile')
+    (varsDir.listFiles() ?: []).findAll { it.name.endsWith('.groovy') }.sort { it.name }.each { file ->
+        LibraryVar step = (LibraryVar) varShell.parse(file.getText('UTF-8'), file.name - '.groovy')
+        step.setDsl(pipeline) // a plain assignment on a Script would land in its binding
+        step.run()
+        pipeline.libraryVars[file.name - '.groovy'] = step
+    }
     pipeline.run()
 } catch (Throwable t) {
     System.err.println("harness: the Jenkinsfile failed: ${t}")

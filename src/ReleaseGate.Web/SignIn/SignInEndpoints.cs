@@ -24,5 +24,7 @@ public static class SignInEndpoints
                     new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax });
             return TypedResults.LocalRedirect(redirect is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//") ? r : "/");
         }).AllowAnonymous();
+
+        app.MapOidcEndpoints();
     }
 }

@@ -109,7 +109,7 @@ public class JenkinsClientTests : IAsyncLifetime
         var listed = await RunAsync($"bash {Path.Combine(ReadmeTests.RepoRoot(), "tests", "jenkinsfile", "list.sh")}");
         Assert.True(listed.Exit == 0, listed.Err);
         var stages = listed.Out.Split('\n').Where(l => l.StartsWith("STAGE\t")).Select(l => l.Split('\t')[1]).ToList();
-        Assert.Equal(["Restore", "Test", "Image", "Push", "Release gate"], stages);
+        Assert.Equal(["Restore", "Test", "Image", "Push", "Development", "Release gate"], stages);
         var releaseGate = listed.Out.Split('\n').Where(l => l.StartsWith("SH\tRelease gate\t")).Select(l => l.Split('\t', 3)[2]).ToList();
         Assert.Equal(3, releaseGate.Count);
 
@@ -140,5 +140,23 @@ public class JenkinsClientTests : IAsyncLifetime
         Assert.Equal("42", candidate.Version);
         Assert.Equal(Infra.WebV1Digest, candidate.Digest);
         Assert.Contains(candidate.Changes, c => c.Message == "Fix the gate");
+    }
+
+    [Fact]
+    public async Task The_Jenkinsfile_failure_report_from_the_library_reaches_the_portal()
+    {
+        var listed = await RunAsync($"bash {Path.Combine(ReadmeTests.RepoRoot(), "tests", "jenkinsfile", "list.sh")}");
+        var report = listed.Out.Split('\n').Where(l => l.StartsWith("SH\tpost:failure\t")).Select(l => l.Split('\t', 3)[2]).Single();
+
+        await RunAsync("git init -q . && git -c user.email=li.lei@example.com -c user.name=Li commit -q --allow-empty -m 'Break the build'");
+        Directory.CreateSymbolicLink(Path.Combine(workspace, "scripts"), Path.Combine(ReadmeTests.RepoRoot(), "scripts"));
+        var step = await RunAsync(report, new()
+        {
+            ["RELEASEGATE_APPLICATION"] = "jenkins-demo", ["BUILD_NUMBER"] = "77", ["BUILD_URL"] = "https://jenkins.example.com/job/demo/77/",
+        });
+
+        Assert.True(step.Exit == 0, $"{report}\n{step.Out}\n{step.Err}");
+        var mail = (await portal.Mail.WaitForAsync(1, TimeSpan.FromSeconds(20))).Single(m => m.Subject!.Contains("build 77 failed"));
+        Assert.Contains("li.lei@example.com", mail.TextBody);
     }
 }
