@@ -9,6 +9,10 @@ public partial class ReadmeTests
     [GeneratedRegex(@"^\|\s*`(ReleaseGate__[A-Za-z0-9_]+)`\s*\|", RegexOptions.Multiline)]
     private static partial Regex VariableRow();
 
+    // A row of the important-files table: | feature | `path` (, `sibling`) | what it does |
+    [GeneratedRegex(@"^\|\s*[a-z -]+\s*\|\s*`([^`\s]+)`(?:,\s*`([^`\s]+)`)?\s*\|", RegexOptions.Multiline)]
+    private static partial Regex FileRow();
+
     public static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -36,5 +40,33 @@ public partial class ReadmeTests
 
         Assert.Empty(actual.Except(documented).Order()); // a setting with no row
         Assert.Empty(documented.Except(actual).Order()); // a row naming no setting
+    }
+
+    [Fact]
+    public void Every_file_the_readme_names_exists_once_and_the_architecture_is_linked()
+    {
+        var root = RepoRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var rows = FileRow().Matches(readme).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.True(rows.Count > 20, $"only {rows.Count} rows found in the important-files table");
+        Assert.Empty(rows.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key)); // no duplicate rows
+        foreach (var match in FileRow().Matches(readme).Cast<Match>())
+        {
+            var first = match.Groups[1].Value;
+            Assert.True(Exists(root, first), $"README names {first}, which does not exist");
+            if (match.Groups[2].Success)
+                Assert.True(File.Exists(Path.Combine(root, Path.GetDirectoryName(first)!, match.Groups[2].Value)), $"README names {match.Groups[2].Value} beside {first}");
+        }
+        Assert.Contains("(docs/architecture.md)", readme);
+        Assert.True(File.Exists(Path.Combine(root, "docs", "architecture.md")));
+    }
+
+    /// <summary>A file, a folder, or a pattern such as UiText*.cs that matches at least one file.</summary>
+    private static bool Exists(string root, string path)
+    {
+        var full = Path.Combine(root, path);
+        if (!path.Contains('*')) return File.Exists(full) || Directory.Exists(full);
+        return Directory.GetFiles(Path.GetDirectoryName(full)!, Path.GetFileName(full)).Length > 0;
     }
 }
