@@ -11,10 +11,12 @@ public static class CandidateEventKinds
     public const string RedeployRequested = nameof(RedeployRequested);
     public const string DeployResumed = nameof(DeployResumed);
     public const string MissedCutoff = nameof(MissedCutoff);
+    public const string CutoffFrozen = nameof(CutoffFrozen);
+    public const string CutoffHeld = nameof(CutoffHeld);
 
     public static string Of(CandidatePhase phase) => phase.ToString();
 
     /// <summary>Every kind a timeline may show: the phases and the events above.</summary>
     public static readonly IReadOnlyList<string> All =
-        [.. Enum.GetNames<CandidatePhase>(), Approval, ApprovalWithdrawn, RedeployRequested, DeployResumed, MissedCutoff];
+        [.. Enum.GetNames<CandidatePhase>(), Approval, ApprovalWithdrawn, RedeployRequested, DeployResumed, MissedCutoff, CutoffFrozen, CutoffHeld];
 }

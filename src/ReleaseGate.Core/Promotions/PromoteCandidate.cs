@@ -76,7 +76,7 @@ public sealed class PromoteCandidate(
         {
             // The phase table has no Promoting → Released: a registry-only release passes RollingOut, and says so.
             c.MoveTo(CandidatePhase.RollingOut, now, "system", $"In the production registry as {c.Application.ProductionRepository}:{c.Version}; registry-only application, nothing to roll out.");
-            c.MoveTo(CandidatePhase.Released, now, "system", $"Released: production serves {served}.");
+            c.MoveTo(CandidatePhase.Released, now, "system", $"Released: production serves {served}.", new() { ["digest"] = served });
             (release.Outcome, release.FinishedAt) = (ReleaseOutcome.Succeeded, now);
             db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.released", subject, served));
             await PromotionMail.QueueAsync(db, links, c, null, now, ct);

@@ -47,23 +47,28 @@ internal static class CutoffWork
             switch (d.Action)
             {
                 case CutoffAction.Promote:
-                    c.MoveTo(CandidatePhase.Promoting, cx.Now, cx.Actor, $"Promoted at the cutoff of {cx.Label}.{overridden}");
+                    c.MoveTo(CandidatePhase.Promoting, cx.Now, cx.Actor, $"Promoted at the cutoff of {cx.Label}.{overridden}",
+                        Fields(cx, overridden.Length > 0 ? new() { ["override"] = overrideReason! } : null));
                     break;
                 case CutoffAction.Supersede:
-                    c.MoveTo(CandidatePhase.Superseded, cx.Now, cx.Actor, $"Superseded at the cutoff of {cx.Label}: {promoted!.Version} is promoted instead.");
+                    c.MoveTo(CandidatePhase.Superseded, cx.Now, cx.Actor, $"Superseded at the cutoff of {cx.Label}: {promoted!.Version} is promoted instead.",
+                        Fields(cx, new() { ["version"] = promoted.Version, ["build"] = promoted.BuildNumber.ToString() }));
                     break;
                 case CutoffAction.MissedCutoff:
                     c.TargetWindowId = next?.WindowId;
-                    c.Record(cx.Now, "MissedCutoff", "system", $"Missed the cutoff of {cx.Label} while {c.Phase}; "
-                        + (next is null ? "no further cutoff is scheduled." : $"it waits for '{next.Window}' at {next.At:u}."));
+                    c.Record(cx.Now, CandidateEventKinds.MissedCutoff, "system", $"Missed the cutoff of {cx.Label} while {c.Phase}; "
+                        + (next is null ? "no further cutoff is scheduled." : $"it waits for '{next.Window}' at {next.At:u}."),
+                        Fields(cx, next is null ? null : new() { ["next"] = next.Window, ["nextAt"] = $"{next.At:u}" }));
                     break;
                 case CutoffAction.HeldByFreeze:
                     c.TargetWindowId = next?.WindowId;
-                    c.Record(cx.Now, "CutoffFrozen", "system", $"Not promoted at the cutoff of {cx.Label}: frozen by {freeze!.Describe()}.");
+                    c.Record(cx.Now, CandidateEventKinds.CutoffFrozen, "system", $"Not promoted at the cutoff of {cx.Label}: frozen by {freeze!.Describe()}.",
+                        Fields(cx, new() { ["freeze"] = freeze.Describe() }));
                     break;
                 case CutoffAction.HeldByPromotion:
                     c.TargetWindowId = next?.WindowId;
-                    c.Record(cx.Now, "CutoffHeld", "system", $"Not promoted at the cutoff of {cx.Label}: {inFlight!.Version} is still {inFlight.Phase}.");
+                    c.Record(cx.Now, CandidateEventKinds.CutoffHeld, "system", $"Not promoted at the cutoff of {cx.Label}: {inFlight!.Version} is still {inFlight.Phase}.",
+                        Fields(cx, new() { ["version"] = inFlight.Version }));
                     break;
             }
         }
@@ -109,5 +114,13 @@ internal static class CutoffWork
             mail.Field(r.Version, r.Version, $"{en} / {zh}").Link("Open the candidate", "打开候选版本", cx.Links.Candidate(r.CandidateId));
         }
         db.Outbox.Add(mail.ToMessage("cutoff", to, $"[ReleaseGate] {app.Slug}: cutoff of {cx.Label} / 截止", cx.Now));
+    }
+
+    /// <summary>The cutoff's name in both languages, for the timeline to write the event in the viewer's.</summary>
+    private static EventFields Fields(CutoffContext cx, EventFields? more)
+    {
+        var fields = new EventFields { ["cutoff"] = cx.Label, ["cutoffZh"] = cx.LabelZh };
+        foreach (var (k, v) in more ?? []) fields[k] = v;
+        return fields;
     }
 }

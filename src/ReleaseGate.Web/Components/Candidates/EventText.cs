@@ -16,11 +16,12 @@ public static partial class EventText
 
     public static string Sentence(UiText l, CandidateEvent e)
     {
-        if (e.Fields.Count == 0) return e.Message;
         // One kind can be reached two ways (AwaitingSignOff after a deployment, or after a withdrawn approval).
         var key = e.Fields.ContainsKey("testUrl") ? $"Timeline.{e.Kind}.Deployed" : $"Timeline.{e.Kind}";
         if (e.Kind == CandidateEventKinds.Approval || e.Kind == nameof(CandidatePhase.Rejected))
             key += e.Fields.GetValueOrDefault("comment", "").Length > 0 ? ".Comment" : "";
+        if (e.Fields.ContainsKey("override")) key += ".Override";
+        if (e.Fields.ContainsKey("next")) key += ".Next";
         if (!UiText.All.ContainsKey(key)) return e.Message;
         var missing = false;
         var text = Placeholder().Replace(l[key], m =>
