@@ -17,7 +17,7 @@ public sealed class CreateToken(IDbContextFactory<ReleaseGateDb> dbs, TimeProvid
         var resolved = await Actor.ResolveAsync(db, by, now, [], ct);
         if (resolved.Refusal is { } refusal) return refusal;
         var actor = resolved.Value!;
-        var ownerResolved = actor.IsCommandLine ? await Actor.ResolveAsync(db, ownerUserName, now, [], ct) : resolved;
+        var ownerResolved = actor.Is(ownerUserName) ? resolved : await Actor.ResolveAsync(db, ownerUserName, now, [], ct);
         if (ownerResolved.Refusal is { } ownerRefusal) return ownerRefusal;
         var owner = ownerResolved.Value!;
         if (!actor.IsCommandLine && owner.UserId != actor.UserId)
