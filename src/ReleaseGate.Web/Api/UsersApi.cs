@@ -51,23 +51,22 @@ public static class UsersApi
         if (!f.IsValid) return await ApiProblems.InvalidAsync(http, f.Errors);
 
         // An unknown address still goes through the use case, so a non-admin learns 403, not whether the account exists.
+        string userId;
         await using (var db = await dbs.CreateDbContextAsync(http.RequestAborted))
+            userId = await db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id).SingleOrDefaultAsync(http.RequestAborted) ?? "";
+        var person = PersonOrSignature.Person(http)!;
+        var changes = new List<UserChange>();
+        if (roles is not null) changes.Add(UserChange.SetRoles);
+        if (disabled is { } d) changes.Add(d ? UserChange.Disable : UserChange.Enable);
+        if (reset) changes.Add(UserChange.ResetPassword);
+        string? password = null;
+        foreach (var c in changes)
         {
-            var userId = await db.Users.Where(u => u.NormalizedEmail == email.ToUpperInvariant()).Select(u => u.Id).SingleOrDefaultAsync(http.RequestAborted) ?? "";
-            var person = PersonOrSignature.Person(http)!;
-            string? password = null;
-            var changes = new List<UserChange>();
-            if (roles is not null) changes.Add(UserChange.SetRoles);
-            if (disabled is { } d) changes.Add(d ? UserChange.Disable : UserChange.Enable);
-            if (reset) changes.Add(UserChange.ResetPassword);
-            foreach (var c in changes)
-            {
-                var outcome = await change.RunAsync(userId, c, person, roles);
-                if (outcome.Refusal is { } refusal) return await ApiProblems.RefuseAsync(http, refusal);
-                password ??= outcome.Value!.TemporaryPassword;
-            }
-            return ApiAnswer.Of(StatusCodes.Status200OK, (await ViewAsync(dbs, email, password, time.GetUtcNow(), http.RequestAborted))!);
+            var outcome = await change.RunAsync(userId, c, person, roles);
+            if (outcome.Refusal is { } refusal) return await ApiProblems.RefuseAsync(http, refusal);
+            password ??= outcome.Value!.TemporaryPassword;
         }
+        return ApiAnswer.Of(StatusCodes.Status200OK, (await ViewAsync(dbs, email, password, time.GetUtcNow(), http.RequestAborted))!);
     }
 
     private static bool? Bool(JsonFields f, System.Text.Json.JsonElement root, string name)

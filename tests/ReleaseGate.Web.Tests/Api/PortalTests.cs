@@ -38,6 +38,7 @@ public class PortalTests : IClassFixture<PortalFactory>
     [InlineData("/swarm")]
     [InlineData("/audit")]
     [InlineData("/people")]
+    [InlineData("/account")]
     [InlineData("/account/password")]
     [InlineData("/integrations")]
     [InlineData("/applications/new")]
