@@ -38,7 +38,8 @@ releasegate() { dotnet src/ReleaseGate.Web/bin/Release/net10.0/ReleaseGate.Web.d
 for who in qa:QA release-manager:ReleaseManager; do
   name="${who%%:*}" role="${who##*:}"
   if [ ! -s "data/$name-password" ]; then
-    openssl rand -base64 18 | tr -d '/+=' | head -c 20 > "data/$name-password"
+    # The suffix gives Identity's password policy its digit, upper- and lower-case letter every time.
+    printf '%s-Rg1' "$(openssl rand -base64 18 | tr -d '/+=' | head -c 16)" > "data/$name-password"
     chmod 600 "data/$name-password"
     releasegate admin create-user --email "$name@example.com" --roles "$role" \
       --display-name "Demo $role" --password-file "data/$name-password" \
