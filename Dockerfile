@@ -44,6 +44,10 @@ RUN id -u app >/dev/null 2>&1 || useradd --uid "${APP_UID}" --user-group --creat
 WORKDIR /app
 COPY --from=build /app ./
 
+# `releasegate admin …` from a shell or `docker exec`: the same program, on the same settings and database.
+RUN printf '#!/bin/sh\nexec dotnet /app/ReleaseGate.Web.dll "$@"\n' > /usr/local/bin/releasegate \
+    && chmod 755 /usr/local/bin/releasegate
+
 # SQLite lives in data/ under the content root (/app): give it to the app user and make it a
 # volume so the database outlives the container.
 RUN mkdir -p /app/data && chown "${APP_UID}:${APP_UID}" /app/data

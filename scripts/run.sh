@@ -29,11 +29,35 @@ export ReleaseGate__Jenkins__KeyId="${ReleaseGate__Jenkins__KeyId:-demo-jenkins}
 export ReleaseGate__Jenkins__SecretFile="${ReleaseGate__Jenkins__SecretFile:-$PWD/data/jenkins-secret}"
 export ReleaseGate__ApplicationsFile="${ReleaseGate__ApplicationsFile:-$PWD/scripts/demo/applications.yml}"
 
+# Built once here, so the admin command line below and the portal run the same build.
+dotnet build src/ReleaseGate.Web -c Release -v quiet -nologo
+releasegate() { dotnet src/ReleaseGate.Web/bin/Release/net10.0/ReleaseGate.Web.dll "$@"; }
+
+# Demo accounts for the two other roles, made through the admin command line (as an operator would),
+# each with a password generated once and kept beside the database.
+for who in qa:QA release-manager:ReleaseManager; do
+  name="${who%%:*}" role="${who##*:}"
+  if [ ! -s "data/$name-password" ]; then
+    # The suffix gives Identity's password policy its digit, upper- and lower-case letter every time.
+    printf '%s-Rg1' "$(openssl rand -base64 18 | tr -d '/+=' | head -c 16)" > "data/$name-password"
+    chmod 600 "data/$name-password"
+    releasegate admin create-user --email "$name@example.com" --roles "$role" \
+      --display-name "Demo $role" --password-file "data/$name-password" \
+      || releasegate admin reset-password --email "$name@example.com" --password-file "data/$name-password"
+  fi
+done
+
 cat <<MSG
 
   ReleaseGate: $ASPNETCORE_URLS
-  Sign in as:  $ReleaseGate__Admin__Email
+  Sign in as:  $ReleaseGate__Admin__Email   (Admin: configures, creates people)
   Password:    $(cat "$ReleaseGate__Admin__PasswordFile")   (kept in data/admin-password)
+  QA:          qa@example.com / $(cat data/qa-password)   (signs candidates off)
+  Release mgr: release-manager@example.com / $(cat data/release-manager-password)   (schedules releases)
+
+  API token for a script (shown once):
+    dotnet src/ReleaseGate.Web/bin/Release/net10.0/ReleaseGate.Web.dll admin create-token --email qa@example.com --name my-script
+    curl -H "Authorization: Bearer rgp_…" $ASPNETCORE_URLS/api/v1/me
   Mail sink:   SMTP 127.0.0.1:2525 (messages are printed to /var/lib/releasegate-infra/smtp-sink.log)
 
   Offer the demo image as a candidate, as Jenkins would:
@@ -43,4 +67,4 @@ cat <<MSG
       --build-url https://jenkins.example.com/job/demo-web/1/ --submitted-by dev@example.com
 
 MSG
-exec dotnet run --project src/ReleaseGate.Web -c Release --no-launch-profile
+exec dotnet run --project src/ReleaseGate.Web -c Release --no-launch-profile --no-build

@@ -112,9 +112,13 @@ public static class Extensions
 
     public static void AddCallbackApi(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddSecuritySchemes());
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<SignedRequest>();
+        builder.Services.AddScoped<PersonOrSignature>();
+        // Personal access tokens: a scheme of their own, asked for by the API's filter only (pages keep the cookie).
+        builder.Services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthentication>(TokenAuthentication.SchemeName, null);
         builder.Services.AddScoped<IdempotentPost>();
     }
 

@@ -5,7 +5,14 @@ using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Components;
 using ReleaseGate.Web.Health;
 
-var builder = WebApplication.CreateBuilder(args);
+// `releasegate admin …` runs one command on the configured database and exits (Users/AdminCommands.cs).
+var admin = args is ["admin", ..];
+var builder = WebApplication.CreateBuilder(admin ? [] : args);
+if (admin)
+{
+    // Only the command's answer on stdout (a token, a password): logs go to stderr, and only warnings.
+    builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
+}
 
 // 1. Settings from ReleaseGate__* variables; a missing or wrong one stops the start and is named.
 builder.AddReleaseGateSettings();
@@ -21,7 +28,7 @@ builder.AddPortalSignIn();
 builder.AddReleaseGateJobs();
 // 7. Pages: Blazor Server with MudBlazor, in English and Simplified Chinese.
 builder.AddPortalPages();
-// 8. The Jenkins callback API: signed, replay-safe, idempotent; described at /openapi/v1.json.
+// 8. The API: Jenkins' signed callbacks and the people's API (personal access tokens); described at /openapi/v1.json.
 builder.AddCallbackApi();
 builder.Services.AddHealthChecks().AddReleaseGateReadiness();
 
@@ -29,6 +36,13 @@ var app = builder.Build();
 
 // Migrations, roles, the first admin and the applications file, before anything is served.
 await app.PrepareDatabaseAsync();
+
+if (admin)
+{
+    // The host is built but not started: no Kestrel, no jobs; the same DI container and use cases.
+    Environment.ExitCode = await ReleaseGate.Web.Users.AdminCommands.RunAsync(app.Services, args[1..], Console.Out, Console.Error);
+    return;
+}
 
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 // Callers of the API get application/problem+json, never the error page, even for a bug of ours.

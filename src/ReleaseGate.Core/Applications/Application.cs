@@ -13,6 +13,8 @@ public sealed class Application
     public required string SwarmService { get; set; }
     public TestEnvironmentSpec TestEnvironment { get; set; } = new();
     public int RequiredApprovals { get; set; } = 1;
+    /// <summary>Off by default: a QA who wrote one of the candidate's commits cannot approve it (four eyes).</summary>
+    public bool AllowCommitAuthorsToApprove { get; set; }
     public List<string> TeamEmails { get; set; } = [];
     public List<string> QaEmails { get; set; } = [];
     public RolloutPolicy Rollout { get; set; } = new();
@@ -29,6 +31,7 @@ public sealed class Application
         ProductionRepository = other.ProductionRepository;
         SwarmService = other.SwarmService;
         RequiredApprovals = other.RequiredApprovals;
+        AllowCommitAuthorsToApprove = other.AllowCommitAuthorsToApprove;
         TeamEmails = other.TeamEmails;
         QaEmails = other.QaEmails;
         TestEnvironment = other.TestEnvironment;

@@ -16,6 +16,7 @@ public sealed class ApplicationForm
     public string ProductionRepository { get; set; } = "";
     public string SwarmService { get; set; } = "";
     public int RequiredApprovals { get; set; } = 1;
+    public bool AllowCommitAuthorsToApprove { get; set; }
     /// <summary>Mail addresses separated by commas, semicolons or line breaks.</summary>
     public string TeamEmails { get; set; } = "";
     public string QaEmails { get; set; } = "";
@@ -41,6 +42,7 @@ public sealed class ApplicationForm
     {
         Id = a.Id, ConcurrencyToken = a.ConcurrencyToken, Slug = a.Slug, DisplayName = a.DisplayName, StagingRepository = a.StagingRepository,
         ProductionRepository = a.ProductionRepository, SwarmService = a.SwarmService, RequiredApprovals = a.RequiredApprovals,
+        AllowCommitAuthorsToApprove = a.AllowCommitAuthorsToApprove,
         TeamEmails = string.Join(", ", a.TeamEmails), QaEmails = string.Join(", ", a.QaEmails),
         ContainerName = a.TestEnvironment.ContainerName, PublishedPort = a.TestEnvironment.PublishedPort,
         ContainerPort = a.TestEnvironment.ContainerPort,
@@ -62,6 +64,7 @@ public sealed class ApplicationForm
             ProductionRepository = ProductionRepository.Trim(),
             SwarmService = SwarmService.Trim(),
             RequiredApprovals = RequiredApprovals,
+            AllowCommitAuthorsToApprove = AllowCommitAuthorsToApprove,
             TeamEmails = List(TeamEmails),
             QaEmails = List(QaEmails),
             TestEnvironment = new TestEnvironmentSpec

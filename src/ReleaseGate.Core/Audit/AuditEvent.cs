@@ -42,6 +42,10 @@ public sealed class AuditEvent
     public static AuditEvent ByUser(DateTimeOffset at, string user, string action, string subject, string details = "") =>
         new() { At = at, ActorKind = ActorKind.User, Actor = user, Action = action, Subject = subject, Details = details };
 
+    /// <summary>A person, or the operator's command line (kind System, actor "cli").</summary>
+    public static AuditEvent ByActor(DateTimeOffset at, Users.Actor actor, string action, string subject, string details = "") =>
+        new() { At = at, ActorKind = actor.IsCommandLine ? ActorKind.System : ActorKind.User, Actor = actor.UserName, Action = action, Subject = subject, Details = details };
+
     public static AuditEvent ByIntegration(DateTimeOffset at, string keyId, string action, string subject, string details = "") =>
         new() { At = at, ActorKind = ActorKind.Integration, Actor = keyId, Action = action, Subject = subject, Details = details };
 }

@@ -3,7 +3,7 @@ using ReleaseGate.Core.Data;
 
 namespace ReleaseGate.Core.Audit;
 
-public sealed record AuditQuery(string? Actor = null, string? Action = null, string? Subject = null, int Page = 1, int PageSize = 50);
+public sealed record AuditQuery(string? Actor = null, string? Action = null, string? Subject = null, int Page = 1, int PageSize = 50, DateTimeOffset? After = null);
 
 public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total, int Page, int PageSize);
 
@@ -17,6 +17,7 @@ public sealed class ListAuditEvents(IDbContextFactory<ReleaseGateDb> dbs)
         if (query.Actor?.Trim() is { Length: > 0 } actor) rows = rows.Where(a => a.Actor.Contains(actor));
         if (query.Action?.Trim() is { Length: > 0 } action) rows = rows.Where(a => a.Action.StartsWith(action));
         if (query.Subject?.Trim() is { Length: > 0 } subject) rows = rows.Where(a => a.Subject.Contains(subject));
+        if (query.After is { } after) rows = rows.Where(a => a.At > after);
 
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);

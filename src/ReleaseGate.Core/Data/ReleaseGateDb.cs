@@ -37,6 +37,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     public DbSet<Integration> Integrations => Set<Integration>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+    public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -110,6 +111,15 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         model.Entity<OutboxMessage>().HasIndex(m => new { m.SentAt, m.NextAttemptAt });
         model.Entity<Integration>().HasIndex(i => i.KeyId).IsUnique();
         model.Entity<IdempotencyRecord>().HasKey(r => new { r.KeyId, r.Key });
+        model.Entity<PersonalAccessToken>(e =>
+        {
+            e.HasIndex(t => t.Hash).IsUnique();
+            e.HasIndex(t => t.UserId);
+            e.HasOne<PortalUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(t => t.Hash).HasMaxLength(64);
+            e.Property(t => t.Prefix).HasMaxLength(16);
+            e.Property(t => t.Name).HasMaxLength(100);
+        });
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>

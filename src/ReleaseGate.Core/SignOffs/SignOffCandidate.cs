@@ -7,8 +7,11 @@ using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Core.SignOffs;
 
-/// <summary>A QA vote as the page sends it: the digest and the concurrency token are the ones the voter saw.</summary>
-public sealed record SignOffRequest(Guid CandidateId, string UserName, SignOffDecision Decision, string? Comment, string Digest, Guid ConcurrencyToken);
+/// <summary>
+/// A QA vote: the digest is the one the voter saw. The page also sends the concurrency token it read; the API has none
+/// to send (null), so there the digest and the phase are what bind the vote.
+/// </summary>
+public sealed record SignOffRequest(Guid CandidateId, string UserName, SignOffDecision Decision, string? Comment, string Digest, Guid? ConcurrencyToken);
 
 /// <summary>QA approves or rejects a candidate. Every rule is checked here, whatever the page showed.</summary>
 public sealed class SignOffCandidate(IDbContextFactory<ReleaseGateDb> dbs, ICandidateChanges changes, TimeProvider time, PortalLinks links)
@@ -26,8 +29,10 @@ public sealed class SignOffCandidate(IDbContextFactory<ReleaseGateDb> dbs, ICand
         var voter = resolved.Value!;
         if (!voter.Has(Roles.QA)) return SignOffRefusals.NotQa;
         if (voter.Is(c.SubmittedBy)) return SignOffRefusals.Submitter;
+        if (request.Decision == SignOffDecision.Approve && !c.Application.AllowCommitAuthorsToApprove && c.Changes.Any(ch => voter.Is(ch.Author)))
+            return SignOffRefusals.CommitAuthor;
         if (request.Decision == SignOffDecision.Reject && comment.Length == 0) return SignOffRefusals.CommentRequired;
-        if (c.ConcurrencyToken != request.ConcurrencyToken) return SignOffRefusals.ChangedMeanwhile;
+        if (request.ConcurrencyToken is { } seen && c.ConcurrencyToken != seen) return SignOffRefusals.ChangedMeanwhile;
         if (c.Phase != CandidatePhase.AwaitingSignOff) return SignOffRefusals.NotAwaitingSignOff(c.Phase);
         if (!string.Equals(request.Digest, c.Digest, StringComparison.Ordinal)) return SignOffRefusals.WrongDigest(request.Digest, c.Digest);
         if (c.SignOffs.Any(s => s.WithdrawnAt == null && voter.Is(s.User))) return SignOffRefusals.AlreadyVoted;

@@ -9,7 +9,7 @@ namespace ReleaseGate.Core.SignOffs;
 /// <summary>A QA takes back their own approval, until the cutoff starts the promotion.</summary>
 public sealed class WithdrawApproval(IDbContextFactory<ReleaseGateDb> dbs, ICandidateChanges changes, TimeProvider time)
 {
-    public async Task<Outcome<SignOffRecorded>> RunAsync(Guid candidateId, string userName, Guid concurrencyToken, CancellationToken ct = default)
+    public async Task<Outcome<SignOffRecorded>> RunAsync(Guid candidateId, string userName, Guid? concurrencyToken, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var c = await db.Candidates.Include(x => x.Application).Include(x => x.SignOffs)
@@ -20,7 +20,8 @@ public sealed class WithdrawApproval(IDbContextFactory<ReleaseGateDb> dbs, ICand
         var mine = c.SignOffs.FirstOrDefault(s => s.Decision == SignOffDecision.Approve && s.WithdrawnAt == null
             && string.Equals(s.User, userName, StringComparison.OrdinalIgnoreCase));
         if (mine is null) return SignOffRefusals.NoApprovalToWithdraw;
-        if (c.ConcurrencyToken != concurrencyToken) return SignOffRefusals.ChangedMeanwhile;
+        // The API sends no token (null): it withdraws against whatever the candidate is now.
+        if (concurrencyToken is { } seen && c.ConcurrencyToken != seen) return SignOffRefusals.ChangedMeanwhile;
         if (c.Phase is not (CandidatePhase.AwaitingSignOff or CandidatePhase.Approved))
             return SignOffRefusals.TooLateToWithdraw(c.Phase);
 

@@ -7,8 +7,11 @@ namespace ReleaseGate.Core.Users;
 /// The person a use case acts for, as the database knows them at that moment: roles, enabled or not. A page or a
 /// token may remember an older state; the rules are checked against this one.
 /// </summary>
-public sealed record Actor(string UserId, string UserName, string? Email, IReadOnlySet<string> Roles)
+public sealed record Actor(string UserId, string UserName, string? Email, IReadOnlySet<string> Roles, bool IsCommandLine = false)
 {
+    /// <summary>The operator's command line: an admin, audited as "cli".</summary>
+    public static readonly Actor CommandLine = new("", Acting.CommandLine.Name, null, new HashSet<string> { Users.Roles.Admin }, IsCommandLine: true);
+
     public bool Has(string role) => Roles.Contains(role);
 
     /// <summary>SubmittedBy and commit authors hold what Jenkins sent: an e-mail or a user name.</summary>
@@ -16,10 +19,12 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
         nameOrEmail is not null && (string.Equals(nameOrEmail, UserName, StringComparison.OrdinalIgnoreCase)
             || (Email is not null && string.Equals(nameOrEmail, Email, StringComparison.OrdinalIgnoreCase)));
 
-    /// <summary>The enabled account named <paramref name="userName"/> holding one of <paramref name="anyRole"/>, or why not.</summary>
-    public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, string userName, DateTimeOffset now,
+    /// <summary>The enabled account named <paramref name="acting"/> holding one of <paramref name="anyRole"/>, or why not.</summary>
+    public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
         IReadOnlyCollection<string> anyRole, CancellationToken ct)
     {
+        if (acting.IsCommandLine) return CommandLine.Allowed(anyRole);
+        var userName = acting.Name;
         var normalized = userName.ToUpperInvariant();
         var user = await db.Users.AsNoTracking().Where(u => u.NormalizedUserName == normalized)
             .Select(u => new { u.Id, u.UserName, u.Email, u.LockoutEnd }).SingleOrDefaultAsync(ct);
@@ -29,11 +34,15 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
             return new Refusal(RefusalCode.AccountDisabled, "", "Your account is disabled or locked: nothing was recorded.", "您的账号已停用或被锁定:未记录任何操作。");
         var roles = await db.UserRoles.Where(ur => ur.UserId == user.Id)
             .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(ct);
-        var actor = new Actor(user.Id, user.UserName!, user.Email, roles.ToHashSet(StringComparer.Ordinal));
-        if (anyRole.Count > 0 && !anyRole.Any(actor.Has))
+        return new Actor(user.Id, user.UserName!, user.Email, roles.ToHashSet(StringComparer.Ordinal)).Allowed(anyRole);
+    }
+
+    private Outcome<Actor> Allowed(IReadOnlyCollection<string> anyRole)
+    {
+        if (anyRole.Count > 0 && !anyRole.Any(Has))
             return new Refusal(RefusalCode.MissingRole, "", $"This needs the role {string.Join(" or ", anyRole)}.",
                 $"此操作需要 {string.Join(" 或 ", anyRole.Select(RoleNameZh))} 角色。");
-        return actor;
+        return this;
     }
 
     private static string RoleNameZh(string role) => role switch

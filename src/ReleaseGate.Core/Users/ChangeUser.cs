@@ -12,9 +12,11 @@ public enum UserChange { SetRoles, ResetPassword, Disable, Enable }
 /// </summary>
 public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, TimeProvider time)
 {
-    public async Task<Outcome<UserSaved>> RunAsync(string userId, UserChange change, string admin, IReadOnlyCollection<string>? roles = null)
+    public async Task<Outcome<UserSaved>> RunAsync(string userId, UserChange change, Acting admin, IReadOnlyCollection<string>? roles = null,
+        string? newPassword = null)
     {
-        if ((await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default)).Refusal is { } refusal) return refusal;
+        var resolved = await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default);
+        if (resolved.Refusal is { } refusal) return refusal;
         var user = await users.FindByIdAsync(userId);
         if (user is null) return new Refusal(RefusalCode.NotFound, "", "There is no such account.", "该账号不存在。");
         var lastAdmin = await UserRules.IsLastAdminAsync(users, user);
@@ -34,9 +36,10 @@ public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, 
                 details = "roles: " + string.Join(", ", wanted.Order());
                 break;
             case UserChange.ResetPassword:
-                password = UserRules.TemporaryPassword();
+                // The command line may bring its own (from a file); otherwise one is made and shown once.
+                password = newPassword is null ? UserRules.TemporaryPassword() : null;
                 var token = await users.GeneratePasswordResetTokenAsync(user);
-                if (await users.ResetPasswordAsync(user, token, password) is { Succeeded: false } reset) return UserRules.FromIdentity(reset);
+                if (await users.ResetPasswordAsync(user, token, newPassword ?? password!) is { Succeeded: false } reset) return UserRules.FromIdentity(reset);
                 details = "password reset";
                 break;
             case UserChange.Disable:
@@ -53,7 +56,7 @@ public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, 
                 details = "enabled";
                 break;
         }
-        db.AuditEvents.Add(AuditEvent.ByUser(time.GetUtcNow(), admin, "user." + change.ToString().ToLowerInvariant(), user.Email ?? user.UserName!, details));
+        db.AuditEvents.Add(AuditEvent.ByActor(time.GetUtcNow(), resolved.Value!, "user." + change.ToString().ToLowerInvariant(), user.Email ?? user.UserName!, details));
         await db.SaveChangesAsync();
         return new UserSaved(password);
     }

@@ -5,12 +5,13 @@ using ReleaseGate.Core.Data;
 
 namespace ReleaseGate.Core.Users;
 
-/// <summary>An admin creates a user with roles; the first password is made here and shown once.</summary>
+/// <summary>An admin creates a user with roles; the first password is made here and shown once (or given by the operator's command line).</summary>
 public sealed class CreateUser(UserManager<PortalUser> users, ReleaseGateDb db, TimeProvider time)
 {
-    public async Task<Outcome<UserSaved>> RunAsync(string email, string displayName, IReadOnlyCollection<string> roles, string admin)
+    public async Task<Outcome<UserSaved>> RunAsync(string email, string displayName, IReadOnlyCollection<string> roles, Acting admin, string? password = null)
     {
-        if ((await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default)).Refusal is { } refusal) return refusal;
+        var resolved = await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default);
+        if (resolved.Refusal is { } refusal) return refusal;
         email = email.Trim();
         if (!MailAddress.TryCreate(email, out _))
             return new Refusal(RefusalCode.Invalid, "email", $"'{email}' is not a mail address.", $"'{email}' 不是有效的邮箱地址。");
@@ -20,13 +21,14 @@ public sealed class CreateUser(UserManager<PortalUser> users, ReleaseGateDb db, 
             return new Refusal(RefusalCode.Invalid, "roles", $"There is no role '{unknown}'.", $"没有 '{unknown}' 这个角色。");
 
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName.Trim() };
-        var password = UserRules.TemporaryPassword();
+        var generated = password is null;
+        password ??= UserRules.TemporaryPassword();
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded) return UserRules.FromIdentity(created);
         if (roles.Count > 0 && await users.AddToRolesAsync(user, roles) is { Succeeded: false } added) return UserRules.FromIdentity(added);
 
-        db.AuditEvents.Add(AuditEvent.ByUser(time.GetUtcNow(), admin, "user.created", email, "roles: " + string.Join(", ", roles.Order())));
+        db.AuditEvents.Add(AuditEvent.ByActor(time.GetUtcNow(), resolved.Value!, "user.created", email, "roles: " + string.Join(", ", roles.Order())));
         await db.SaveChangesAsync();
-        return new UserSaved(password);
+        return new UserSaved(generated ? password : null);
     }
 }

@@ -2,16 +2,22 @@ namespace ReleaseGate.Web.Api;
 
 public static class ApiEndpoints
 {
-    /// <summary>The Jenkins callback API: signed per call, so no cookie, no antiforgery token.</summary>
+    /// <summary>
+    /// The API under /api/v1: Jenkins' callbacks, signed per call; and the people's API, with a personal access
+    /// token (reads also with a signature). No cookie, so no antiforgery token.
+    /// </summary>
     public static void MapCallbackApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/api/v1")
-            .AllowAnonymous()
-            .DisableAntiforgery()
-            .AddEndpointFilter<SignedRequest>()
-            .WithTags("Jenkins callback API");
-        v1.MapCandidatesApi();
-        v1.MapBuildsApi();
+        var v1 = app.MapGroup("/api/v1").AllowAnonymous().DisableAntiforgery();
+        var jenkins = v1.MapGroup("").AddEndpointFilter<SignedRequest>().WithTags("Jenkins callback API");
+        jenkins.MapCandidatesApi();
+        jenkins.MapBuildsApi();
+        var people = v1.MapGroup("").AddEndpointFilter<PersonOrSignature>().WithTags("People's API");
+        people.MapMeApi();
+        people.MapApplicationsApi();
+        people.MapPeopleCandidatesApi();
+        people.MapAuditApi();
+        people.MapUsersApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }
 }

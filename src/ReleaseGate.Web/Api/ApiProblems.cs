@@ -7,7 +7,7 @@ using ReleaseGate.Core.Data;
 namespace ReleaseGate.Web.Api;
 
 /// <summary>
-/// Every refusal of the callback API: an application/problem+json answer naming the field at fault,
+/// Every refusal of the API: an application/problem+json answer naming the field at fault,
 /// and an audit row saying who was refused and why.
 /// </summary>
 public static class ApiProblems
@@ -27,8 +27,11 @@ public static class ApiProblems
         var time = http.RequestServices.GetRequiredService<TimeProvider>();
         await using (var db = await dbs.CreateDbContextAsync(http.RequestAborted))
         {
-            db.AuditEvents.Add(AuditEvent.ByIntegration(time.GetUtcNow(), string.IsNullOrEmpty(claimedKey) ? "(no key)" : Truncate(claimedKey, 64),
-                "api.refused", $"{http.Request.Method} {http.Request.Path}", Truncate($"{status} {kind}: {detail}", 1000)));
+            var (subject, details) = ($"{http.Request.Method} {http.Request.Path}", Truncate($"{status} {kind}: {detail}", 1000));
+            // A person with a token is named as themselves; anyone else by the key they claimed.
+            db.AuditEvents.Add(PersonOrSignature.Person(http) is { } person
+                ? AuditEvent.ByUser(time.GetUtcNow(), person, "api.refused", subject, details)
+                : AuditEvent.ByIntegration(time.GetUtcNow(), string.IsNullOrEmpty(claimedKey) ? "(no key)" : Truncate(claimedKey, 64), "api.refused", subject, details));
             await db.SaveChangesAsync(CancellationToken.None);
         }
 

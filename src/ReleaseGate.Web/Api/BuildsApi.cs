@@ -14,7 +14,7 @@ public static class BuildsApi
     {
         api.MapPost("/builds", ReportAsync).AddEndpointFilter<IdempotentPost>()
             .WithSummary("Report a build's outcome; failed and unstable builds are mailed to the application's team")
-            .SignedCall(typeof(BuildRequest))
+            .SignedCall(typeof(BuildRequest)).SignedSecurity()
             .Produces<BuildAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -2,11 +2,12 @@ using System.Text.RegularExpressions;
 using ReleaseGate.Core;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Promotions;
+using ReleaseGate.Core.SignOffs;
 using ReleaseGate.Registry;
 
 namespace ReleaseGate.Web.Api;
 
-/// <summary>POST /api/v1/candidates (Jenkins registers an image) and GET /api/v1/candidates/{id}.</summary>
+/// <summary>POST /api/v1/candidates: Jenkins registers an image. The candidate's view is here too; reads are in PeopleCandidatesApi.</summary>
 public static partial class CandidatesApi
 {
     [GeneratedRegex("^sha256:[a-f0-9]{64}$")] private static partial Regex DigestPattern();
@@ -22,11 +23,7 @@ public static partial class CandidatesApi
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .SignedCall(typeof(CandidateRequest));
-        api.MapGet("/candidates/{id:guid}", GetAsync)
-            .WithSummary("A candidate: phase, digest, approvals, target window, test URL and timeline")
-            .Produces<CandidateView>().ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
-            .SignedCall();
+            .SignedCall(typeof(CandidateRequest)).SignedSecurity();
         return api;
     }
 
@@ -44,9 +41,14 @@ public static partial class CandidatesApi
 
     public sealed record EventView(DateTimeOffset At, string Kind, string Actor, string Message, IReadOnlyDictionary<string, string> Fields, string? LogTail);
 
+    /// <summary>A vote still standing; countsForDigest is false for one given to an earlier digest.</summary>
+    public sealed record SignOffView(string User, SignOffDecision Decision, string Comment, DateTimeOffset At, bool CountsForDigest);
+
     public sealed record CandidateView(Guid Id, string Application, string Version, string Digest, string Commit, string Branch,
         int BuildNumber, string BuildUrl, string SubmittedBy, CandidatePhase Phase, string? Progress, IReadOnlyList<ApprovalView> Approvals,
-        int RequiredApprovals, WindowView? TargetWindow, string? TestUrl, IReadOnlyList<EventView> Events, CandidateLinks Links, PromotionJson? Promotion);
+        int RequiredApprovals, WindowView? TargetWindow, string? TestUrl, IReadOnlyList<EventView> Events, CandidateLinks Links,
+        IReadOnlyList<SignOffView> SignOffs, IReadOnlyList<CommitChange> Changes, PromotionJson? Promotion);
+
     public sealed record PromotionJson(long BytesCopied, long BytesTotal, int BlobsCopied, int BlobsTotal, int Attempts, string? ProductionDigest, string? Error);
 
     private static async Task<IResult> RegisterAsync(HttpContext http, RegisterCandidate register)
@@ -94,19 +96,13 @@ public static partial class CandidatesApi
         return ApiAnswer.Of(isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK, Created(http, candidate), $"/api/v1/candidates/{candidate.Id}");
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, GetCandidate get, GetPromotion getPromotion)
-    {
-        var c = await get.RunAsync(id, http.RequestAborted);
-        if (c is null)
-            return await ApiProblems.RefuseAsync(http, StatusCodes.Status404NotFound, "not-found", "There is no such candidate.", $"No candidate has the id {id}.", "id");
-        return ApiAnswer.Of(StatusCodes.Status200OK, new CandidateView(c.Id, c.Application, c.Version, c.Digest, c.Commit, c.Branch,
-            c.BuildNumber, c.BuildUrl, c.SubmittedBy, c.Phase, c.Progress,
-            c.Approvals.Select(a => new ApprovalView(a.User, a.At)).ToList(), c.RequiredApprovals,
-            c.TargetWindow is { } w ? new WindowView(w.Id, w.Name, w.CutoffAt) : null, c.TestUrl,
-            c.Events.Select(e => new EventView(e.At, e.Kind, e.Actor, e.Message, e.Fields, e.LogTail)).ToList(), Links(http, c.Id),
-            (await getPromotion.RunAsync(id, http.RequestAborted)).Value is { } p
-                ? new PromotionJson(p.BytesCopied, p.BytesTotal, p.BlobsCopied, p.BlobsTotal, p.Attempts, p.ProductionDigest, p.Error) : null));
-    }
+    public static CandidateView View(HttpContext http, CandidateDetails c, PromotionView? p) => new(c.Id, c.Application, c.Version, c.Digest, c.Commit, c.Branch,
+        c.BuildNumber, c.BuildUrl, c.SubmittedBy, c.Phase, c.Progress,
+        c.Approvals.Select(a => new ApprovalView(a.User, a.At)).ToList(), c.RequiredApprovals,
+        c.TargetWindow is { } w ? new WindowView(w.Id, w.Name, w.CutoffAt) : null, c.TestUrl,
+        c.Events.Select(e => new EventView(e.At, e.Kind, e.Actor, e.Message, e.Fields, e.LogTail)).ToList(), Links(http, c.Id),
+        c.Votes.Select(v => new SignOffView(v.User, v.Decision, v.Comment, v.At, v.CountsForDigest)).ToList(), c.Changes,
+        p is null ? null : new PromotionJson(p.BytesCopied, p.BytesTotal, p.BlobsCopied, p.BlobsTotal, p.Attempts, p.ProductionDigest, p.Error));
 
     private static CandidateCreated Created(HttpContext http, Candidate c) =>
         new(c.Id, c.Application.Slug, c.Version, c.Digest, c.Phase, Links(http, c.Id));

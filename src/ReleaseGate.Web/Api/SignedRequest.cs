@@ -19,6 +19,13 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time)
     public static ReadOnlyMemory<byte> Body(HttpContext http) => (byte[])http.Items[BodyItem]!;
     public static string KeyId(HttpContext http) => (string)http.Items[KeyItem]!;
 
+    /// <summary>Keeps the body read once (and the integration, when signed) for the endpoint.</summary>
+    internal static void Keep(HttpContext http, byte[] body, string? keyId)
+    {
+        http.Items[BodyItem] = body;
+        if (keyId is not null) http.Items[KeyItem] = keyId;
+    }
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -45,8 +52,7 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time)
         if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, signed), signature))
             return await Unauthorized(http, "The signature does not match the body.", "X-ReleaseGate-Signature");
 
-        http.Items[BodyItem] = body;
-        http.Items[KeyItem] = keyId;
+        Keep(http, body, keyId);
         return await next(context);
     }
 
@@ -57,7 +63,7 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time)
     }
 
     /// <summary>The whole body, or null when it is larger than the limit (read no further than that).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
         if (request.ContentLength > MaxBodyBytes) return null;
         using var buffer = new MemoryStream();

@@ -40,6 +40,7 @@ public sealed partial class UiText
         ["Admin.RepositoryHelp"] = ("host:port/name, without a tag", "host:port/name,不带标签"),
         ["Admin.SwarmService"] = ("Swarm service", "Swarm 服务"),
         ["Admin.RequiredApprovals"] = ("Required approvals", "所需批准数"),
+        ["Admin.AllowCommitAuthors"] = ("Authors of the candidate's commits may approve it", "允许候选版本的提交作者批准"),
         ["Admin.TeamEmails"] = ("Team e-mails", "团队邮箱"),
         ["Admin.QaEmails"] = ("QA e-mails", "QA 邮箱"),
         ["Admin.EmailsHelp"] = ("Separated by commas or line breaks", "用逗号或换行分隔"),

@@ -29,7 +29,8 @@ public sealed class AdminBootstrap(
 
         var user = new PortalUser { UserName = admin.Email, Email = admin.Email, EmailConfirmed = true, DisplayName = "Administrator" };
         Check(await users.CreateAsync(user, admin.ResolvePassword()!), "the first admin (ReleaseGate__Admin__Password)");
-        Check(await users.AddToRolesAsync(user, Roles.All), "the first admin's roles");
+        // An admin only: they configure and create the people who test and release, and cannot approve on their own.
+        Check(await users.AddToRoleAsync(user, Roles.Admin), "the first admin's role");
         db.AuditEvents.Add(AuditEvent.BySystem(time.GetUtcNow(), "user.created", admin.Email, "first admin from ReleaseGate__Admin__Email"));
         await db.SaveChangesAsync();
         log.LogInformation("Created the administrator {Email}", admin.Email);

@@ -24,7 +24,8 @@ internal sealed class SignOffWorld : IAsyncDisposable
     public SignOffCandidate SignOff(TimeProvider? time = null) => new(Dbs, Changes, time ?? Time, Links);
     public WithdrawApproval Withdraw() => new(Dbs, Changes, Time);
 
-    public static async Task<SignOffWorld> CreateAsync(int requiredApprovals = 1, CandidatePhase phase = CandidatePhase.AwaitingSignOff)
+    public static async Task<SignOffWorld> CreateAsync(int requiredApprovals = 1, CandidatePhase phase = CandidatePhase.AwaitingSignOff,
+        CommitChange[]? changes = null, bool allowCommitAuthors = false)
     {
         var world = new SignOffWorld(await TestDatabase.CreateAsync());
         await using var db = world.Dbs.CreateDbContext();
@@ -39,7 +40,9 @@ internal sealed class SignOffWorld : IAsyncDisposable
 
         var app = Build.Application();
         app.RequiredApprovals = requiredApprovals;
+        app.AllowCommitAuthorsToApprove = allowCommitAuthors;
         var candidate = Build.Candidate(app);
+        candidate.Changes.AddRange(changes ?? []);
         candidate.MoveTo(CandidatePhase.Deploying, Now, "system", "deploying");
         candidate.MoveTo(CandidatePhase.AwaitingSignOff, Now, "system", "ready");
         if (phase is CandidatePhase.Approved or CandidatePhase.Promoting) candidate.MoveTo(CandidatePhase.Approved, Now, "system", "approved");

@@ -24,6 +24,7 @@ public class ApplicationsFileTests : IDisposable
               healthPath: /healthz
               environmentVariables: { ASPNETCORE_ENVIRONMENT: Test }
             rollout: { parallelism: 2, failureAction: Pause, order: StartFirst }
+            allowCommitAuthorsToApprove: true
         """;
 
     [Fact]
@@ -38,6 +39,7 @@ public class ApplicationsFileTests : IDisposable
         var app = await db.Applications.SingleAsync(a => a.Slug == "orders-api", Ct);
         Assert.True(app.ManagedByFile);
         Assert.Equal(2, app.RequiredApprovals);
+        Assert.True(app.AllowCommitAuthorsToApprove);
         Assert.Equal(["qa1@example.com", "qa2@example.com"], app.QaEmails);
         Assert.Equal("/healthz", app.TestEnvironment.HealthPath);
         Assert.Equal("Test", app.TestEnvironment.EnvironmentVariables["ASPNETCORE_ENVIRONMENT"]);

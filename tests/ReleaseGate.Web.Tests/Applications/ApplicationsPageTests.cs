@@ -171,13 +171,14 @@ public class ApplicationsPageTests : ComponentTests
         var page = Render<ApplicationEditPage>(p => p.Add(x => x.Id, id));
         Assert.True(page.Find("#app-slug").HasAttribute("disabled"));
         Fill(page, "app-requiredApprovals", "3");
+        page.Find(".allow-commit-authors input[type=checkbox]").Change(true);
 
         page.Find("#save-application").Click();
 
         page.WaitForAssertion(() =>
         {
             using var db = Database.CreateDbContext();
-            Assert.Equal(3, db.Applications.Single().RequiredApprovals);
+            Assert.Equal((3, true), (db.Applications.Single().RequiredApprovals, db.Applications.Single().AllowCommitAuthorsToApprove));
         });
     }
 

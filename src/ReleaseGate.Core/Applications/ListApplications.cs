@@ -1,0 +1,32 @@
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Releases;
+
+namespace ReleaseGate.Core.Applications;
+
+/// <summary>What production runs: the newest succeeded release, with its candidate's commit when it came from one.</summary>
+public sealed record ProductionRelease(string Version, string Digest, string? Commit, DateTimeOffset ReleasedAt);
+
+public sealed record ApplicationWithProduction(Application Application, ProductionRelease? Production);
+
+/// <summary>Applications by slug (all, or the one asked for), each with what production runs.</summary>
+public sealed class ListApplications(IDbContextFactory<ReleaseGateDb> dbs)
+{
+    public async Task<IReadOnlyList<ApplicationWithProduction>> RunAsync(string? slug = null, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var apps = db.Applications.AsNoTracking();
+        if (slug is not null) apps = apps.Where(a => a.Slug == slug);
+        var list = await apps.OrderBy(a => a.Slug).ToListAsync(ct);
+        var ids = list.Select(a => a.Id).ToList();
+        var releases = await db.Releases.AsNoTracking()
+            .Where(r => ids.Contains(r.ApplicationId) && r.Outcome == ReleaseOutcome.Succeeded)
+            .GroupBy(r => r.ApplicationId).Select(g => g.OrderByDescending(r => r.StartedAt).First()).ToListAsync(ct);
+        var candidateIds = releases.Where(r => r.CandidateId != null).Select(r => r.CandidateId!.Value).ToList();
+        var commits = await db.Candidates.AsNoTracking().Where(c => candidateIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, c => c.Commit, ct);
+        return list.Select(a => new ApplicationWithProduction(a, releases.FirstOrDefault(r => r.ApplicationId == a.Id) is { } r
+            ? new ProductionRelease(r.Version, r.Digest, r.CandidateId is { } c ? commits.GetValueOrDefault(c) : null, r.FinishedAt ?? r.StartedAt)
+            : null)).ToList();
+    }
+}

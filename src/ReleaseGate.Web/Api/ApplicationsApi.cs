@@ -1,0 +1,40 @@
+using ReleaseGate.Core.Applications;
+
+namespace ReleaseGate.Web.Api;
+
+/// <summary>GET /api/v1/applications and /applications/{slug}: settings, and what production runs.</summary>
+public static class ApplicationsApi
+{
+    public sealed record ProductionView(string Version, string Digest, string? Commit, DateTimeOffset ReleasedAt);
+
+    public sealed record ApplicationView(string Slug, string DisplayName, string StagingRepository, string ProductionRepository,
+        string SwarmService, int RequiredApprovals, bool AllowCommitAuthorsToApprove, IReadOnlyList<string> TeamEmails,
+        IReadOnlyList<string> QaEmails, TestEnvironmentSpec TestEnvironment, RolloutPolicy Rollout, bool ManagedByFile, ProductionView? Production);
+
+    public static RouteGroupBuilder MapApplicationsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/applications", ListAsync).WithSummary("Every application with its settings and what production runs")
+            .Produces<List<ApplicationView>>().PersonCall(signedReadToo: true);
+        api.MapGet("/applications/{slug}", GetAsync).WithSummary("One application with its settings and what production runs")
+            .Produces<ApplicationView>().ProducesProblem(StatusCodes.Status404NotFound).PersonCall(signedReadToo: true);
+        return api;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, ListApplications list) =>
+        ApiAnswer.Of(StatusCodes.Status200OK, (await list.RunAsync(null, http.RequestAborted)).Select(View).ToList());
+
+    private static async Task<IResult> GetAsync(string slug, HttpContext http, ListApplications list)
+    {
+        if ((await list.RunAsync(slug, http.RequestAborted)).FirstOrDefault() is { } found) return ApiAnswer.Of(StatusCodes.Status200OK, View(found));
+        return await ApiProblems.RefuseAsync(http, StatusCodes.Status404NotFound, "not-found", "There is no such application.",
+            $"No application has the slug '{slug}'.", "slug");
+    }
+
+    private static ApplicationView View(ApplicationWithProduction x)
+    {
+        var a = x.Application;
+        return new ApplicationView(a.Slug, a.DisplayName, a.StagingRepository, a.ProductionRepository, a.SwarmService, a.RequiredApprovals,
+            a.AllowCommitAuthorsToApprove, a.TeamEmails, a.QaEmails, a.TestEnvironment, a.Rollout, a.ManagedByFile,
+            x.Production is { } p ? new ProductionView(p.Version, p.Digest, p.Commit, p.ReleasedAt) : null);
+    }
+}
