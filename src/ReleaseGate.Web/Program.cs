@@ -56,7 +56,6 @@ app.MapStaticAssets();
 app.MapHealthEndpoints();
 app.MapSignInEndpoints();
 app.MapCallbackApi();
-app.MapScheduleApi();
 app.MapCalendarFeed();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -18,6 +18,7 @@ public static class ApiEndpoints
         people.MapPeopleCandidatesApi();
         people.MapAuditApi();
         people.MapUsersApi();
+        people.MapScheduleApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }
 }

@@ -9,14 +9,14 @@ using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Web.Tests;
 
-/// <summary>The schedule's people's API over HTTP, signed in with the portal's own cookie.</summary>
-public class ScheduleApiTests : IClassFixture<PortalFactory>
+/// <summary>The schedule's people's API over HTTP, with personal access tokens.</summary>
+public class ScheduleApiTests : IClassFixture<PeoplePortal>
 {
-    private readonly PortalFactory portal;
+    private readonly PeoplePortal portal;
 
-    public ScheduleApiTests(PortalFactory portal)
+    public ScheduleApiTests(PeoplePortal portal)
     {
-        // The promotion job arrives on another branch; until then release-now and retry queue into this.
+        // Release-now and retry queue into this, so a test sees what was queued without a promotion running.
         portal.Replace<IPromotionQueue>(new QueuedPromotions());
         this.portal = portal;
     }
@@ -36,9 +36,7 @@ public class ScheduleApiTests : IClassFixture<PortalFactory>
         _ = portal.CreateClient();
         await using (var db = portal.CreateDb())
             if (!db.Users.Any(u => u.Email == email)) await portal.CreateUserAsync(email, role);
-        var client = portal.CreateBrowserLikeClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await SignIn.PostAsync(client, email, "Test-pass-1")).StatusCode);
-        return client;
+        return portal.As(await portal.TokenForAsync(email));
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
