@@ -35,6 +35,7 @@ public static class Extensions
         builder.AddSettings<RegistriesSettings>(problems);
         builder.AddSettings<JenkinsSettings>(problems);
         builder.AddSettings<TestEnvironmentSettings>(problems);
+        builder.AddSettings<Security.SecuritySettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 

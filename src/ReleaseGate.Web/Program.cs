@@ -4,6 +4,7 @@ using ReleaseGate.Web.SignIn;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Components;
 using ReleaseGate.Web.Health;
+using ReleaseGate.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -23,6 +24,8 @@ builder.AddReleaseGateJobs();
 builder.AddPortalPages();
 // 8. The Jenkins callback API: signed, replay-safe, idempotent; described at /openapi/v1.json.
 builder.AddCallbackApi();
+// 9. Trust: sessions follow the account, rate limits, security headers, keys encrypted at rest.
+builder.AddPortalSecurity();
 builder.Services.AddHealthChecks().AddReleaseGateReadiness();
 
 var app = builder.Build();

@@ -31,6 +31,7 @@ public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, 
                 var current = await users.GetRolesAsync(user);
                 if (await users.RemoveFromRolesAsync(user, current.Except(wanted)) is { Succeeded: false } removed) return UserRules.FromIdentity(removed);
                 if (await users.AddToRolesAsync(user, wanted.Except(current)) is { Succeeded: false } added) return UserRules.FromIdentity(added);
+                await users.UpdateSecurityStampAsync(user); // open tabs and cookies of a demoted person stop at once
                 details = "roles: " + string.Join(", ", wanted.Order());
                 break;
             case UserChange.ResetPassword:
