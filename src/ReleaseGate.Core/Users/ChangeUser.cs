@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.AspNetCore.Identity;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -14,7 +15,7 @@ public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, 
 {
     public async Task<Outcome<UserSaved>> RunAsync(string userId, UserChange change, string admin, IReadOnlyCollection<string>? roles = null)
     {
-        if ((await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default)).Refusal is { } refusal) return refusal;
+        if ((await Actor.ResolveAsync(db, admin, time.GetUtcNow(), PortalAction.ManageUsers, default)).Refusal is { } refusal) return refusal;
         var user = await users.FindByIdAsync(userId);
         if (user is null) return new Refusal(RefusalCode.NotFound, "", "There is no such account.", "该账号不存在。");
         var lastAdmin = await UserRules.IsLastAdminAsync(users, user);
