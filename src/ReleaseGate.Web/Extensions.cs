@@ -108,6 +108,7 @@ public static class Extensions
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddScoped<SignedRequest>();
+        builder.Services.AddSingleton<Security.ReplayGuard>();
         builder.Services.AddScoped<IdempotentPost>();
     }
 

@@ -414,6 +414,8 @@ namespace ReleaseGate.Migrations.Migrations
 
                     b.HasKey("KeyId", "Key");
 
+                    b.HasIndex("CreatedAt");
+
                     b.ToTable("IdempotencyRecords");
                 });
 
@@ -450,6 +452,30 @@ namespace ReleaseGate.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("Integrations");
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Integrations.SeenSignature", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("SignedAt");
+
+                    b.ToTable("SeenSignatures");
                 });
 
             modelBuilder.Entity("ReleaseGate.Core.Mail.OutboxMessage", b =>

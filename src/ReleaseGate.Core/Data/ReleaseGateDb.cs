@@ -32,6 +32,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     public DbSet<Integration> Integrations => Set<Integration>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
+    public DbSet<SeenSignature> SeenSignatures => Set<SeenSignature>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -95,6 +96,13 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         model.Entity<OutboxMessage>().HasIndex(m => new { m.SentAt, m.NextAttemptAt });
         model.Entity<Integration>().HasIndex(i => i.KeyId).IsUnique();
         model.Entity<IdempotencyRecord>().HasKey(r => new { r.KeyId, r.Key });
+        model.Entity<IdempotencyRecord>().HasIndex(r => r.CreatedAt);
+        model.Entity<SeenSignature>(e =>
+        {
+            e.HasKey(x => x.Hash);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            e.HasIndex(x => x.SignedAt);
+        });
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>

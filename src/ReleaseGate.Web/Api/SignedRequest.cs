@@ -9,10 +9,11 @@ namespace ReleaseGate.Web.Api;
 /// Checks that a call comes from a known integration: HMAC-SHA256 over "&lt;t&gt;.&lt;raw body&gt;" with its
 /// secret, compared in constant time, and a timestamp within five minutes of our clock.
 /// </summary>
-public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time) : IEndpointFilter
+public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time, Security.ReplayGuard replays) : IEndpointFilter
 {
     public const int MaxBodyBytes = 64 * 1024;
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(300);
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
     private const string BodyItem = "releasegate.body";
     private const string KeyItem = "releasegate.key";
 
@@ -34,6 +35,9 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time)
             return await Unauthorized(http, "The X-ReleaseGate-Key header is missing.", "X-ReleaseGate-Key");
         if (!TryParse(http.Request.Headers["X-ReleaseGate-Signature"].ToString(), out var timestamp, out var signature))
             return await Unauthorized(http, "The X-ReleaseGate-Signature header is missing or not of the form t=<unix seconds>,v1=<hex>.", "X-ReleaseGate-Signature");
+        // A timestamp no clock can show (past year 9999) is as stale as any other, not a crash.
+        if (timestamp > MaxUnixSeconds)
+            return await Unauthorized(http, "The signature's timestamp is not a time.", "X-ReleaseGate-Signature");
         var skew = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(timestamp);
         if (skew.Duration() > ClockTolerance)
             return await Unauthorized(http, $"The signature's timestamp is {Math.Abs((long)skew.TotalSeconds)} s {(skew > TimeSpan.Zero ? "old" : "in the future")}; at most {ClockTolerance.TotalSeconds} s is accepted.", "X-ReleaseGate-Signature");
@@ -44,6 +48,11 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time)
         var signed = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".").Concat(body).ToArray();
         if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, signed), signature))
             return await Unauthorized(http, "The signature does not match the body.", "X-ReleaseGate-Signature");
+
+        // Calls that change something are accepted once per signature; GETs only read (and pollers may repeat one within a second).
+        if (!HttpMethods.IsGet(http.Request.Method) && await replays.IsReplayAsync(keyId, signature,
+                http.Request.Headers["Idempotency-Key"].ToString(), DateTimeOffset.FromUnixTimeSeconds(timestamp), http.RequestAborted))
+            return await Unauthorized(http, "This signature was already used: sign every call afresh (a replayed call is refused).", "X-ReleaseGate-Signature");
 
         http.Items[BodyItem] = body;
         http.Items[KeyItem] = keyId;
