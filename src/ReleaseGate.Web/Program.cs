@@ -35,7 +35,9 @@ await app.PrepareDatabaseAsync();
 
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 // Callers of the API get application/problem+json, never the error page, even for a bug of ours.
-app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseApiProblemStatusPages());
+// 429 with Retry-After on /api/ (per key, per address) and on sign-in (per address).
+app.UseRateLimiter();
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();

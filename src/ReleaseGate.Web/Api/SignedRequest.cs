@@ -19,6 +19,8 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time,
 
     public static ReadOnlyMemory<byte> Body(HttpContext http) => (byte[])http.Items[BodyItem]!;
     public static string KeyId(HttpContext http) => (string)http.Items[KeyItem]!;
+    /// <summary>Whether this call's signature was checked and found good.</summary>
+    public static bool IsVerified(HttpContext http) => http.Items.ContainsKey(KeyItem);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -49,9 +51,11 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time,
         if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, signed), signature))
             return await Unauthorized(http, "The signature does not match the body.", "X-ReleaseGate-Signature");
 
-        // Calls that change something are accepted once per signature; GETs only read (and pollers may repeat one within a second).
-        if (!HttpMethods.IsGet(http.Request.Method) && await replays.IsReplayAsync(keyId, signature,
-                http.Request.Headers["Idempotency-Key"].ToString(), DateTimeOffset.FromUnixTimeSeconds(timestamp), http.RequestAborted))
+        // Calls that change something are accepted once per signature; GETs only read (and pollers may repeat one within a
+        // second); a POST without a usable Idempotency-Key is refused next, having done nothing.
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        if (!HttpMethods.IsGet(http.Request.Method) && idempotencyKey.Length is >= 1 and <= 255 && await replays.IsReplayAsync(keyId, signature,
+                idempotencyKey, DateTimeOffset.FromUnixTimeSeconds(timestamp), http.RequestAborted))
             return await Unauthorized(http, "This signature was already used: sign every call afresh (a replayed call is refused).", "X-ReleaseGate-Signature");
 
         http.Items[BodyItem] = body;

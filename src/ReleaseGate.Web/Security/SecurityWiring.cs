@@ -15,5 +15,8 @@ public static class SecurityWiring
         // Open tabs (circuits) do the same on their own timer.
         builder.Services.AddScoped<AccountNotice>();
         builder.Services.AddScoped<AuthenticationStateProvider, AccountRevalidation>();
+        builder.Services.AddSingleton<RefusalTally>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RefusalTally>());
+        builder.Services.AddPortalRateLimits(settings);
     }
 }
