@@ -36,6 +36,7 @@ public static class Extensions
         builder.AddSettings<JenkinsSettings>(problems);
         builder.AddSettings<TestEnvironmentSettings>(problems);
         builder.AddSettings<Security.SecuritySettings>(problems);
+        builder.AddSettings<Security.DataProtectionSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 

@@ -18,5 +18,6 @@ public static class SecurityWiring
         builder.Services.AddSingleton<RefusalTally>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RefusalTally>());
         builder.Services.AddPortalRateLimits(settings);
+        builder.AddKeysAtRest();
     }
 }
