@@ -37,6 +37,7 @@ public static class Extensions
         builder.AddSettings<TestEnvironmentSettings>(problems);
         builder.AddSettings<Security.SecuritySettings>(problems);
         builder.AddSettings<Security.DataProtectionSettings>(problems);
+        builder.AddSettings<Security.NetworkSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 

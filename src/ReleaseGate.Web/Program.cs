@@ -33,6 +33,8 @@ var app = builder.Build();
 // Migrations, roles, the first admin and the applications file, before anything is served.
 await app.PrepareDatabaseAsync();
 
+// Forwarded headers from known proxies, HSTS, CSP and friends, logout only by POST with antiforgery.
+app.UsePortalSecurity();
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 // Callers of the API get application/problem+json, never the error page, even for a bug of ours.
 app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseApiProblemStatusPages());
@@ -47,7 +49,8 @@ app.MapStaticAssets();
 app.MapHealthEndpoints();
 app.MapSignInEndpoints();
 app.MapCallbackApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The circuit's own frame-ancestors policy agrees with ours (Security/SecurityHeaders.cs): never framed.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 app.Run();
 

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using ReleaseGate.Core.Users;
 using ReleaseGate.Web.Settings;
 
 namespace ReleaseGate.Web.Security;
@@ -19,5 +22,20 @@ public static class SecurityWiring
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RefusalTally>());
         builder.Services.AddPortalRateLimits(settings);
         builder.AddKeysAtRest();
+
+        builder.Services.AddScoped<SignInManager<PortalUser>, AuditedSignInManager>();
+        builder.Services.Configure<IdentityOptions>(o => o.Password.RequiredLength = MinimumPasswordLength);
+        // Behind an https public URL, cookies never travel over plain http.
+        var portal = builder.Configuration.GetSection(PortalSettings.Section).Get<PortalSettings>() ?? new();
+        var secure = portal.PublicUrl.Scheme == Uri.UriSchemeHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o => o.Cookie.SecurePolicy = secure);
+        builder.Services.Configure<AntiforgeryOptions>(o =>
+        {
+            o.Cookie.SecurePolicy = secure;
+            o.SuppressXFrameOptionsHeader = true; // ours says DENY on every answer
+        });
+        builder.Services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
     }
+
+    public const int MinimumPasswordLength = 12;
 }
