@@ -38,6 +38,7 @@ public static class Extensions
         builder.AddSettings<Security.SecuritySettings>(problems);
         builder.AddSettings<Security.DataProtectionSettings>(problems);
         builder.AddSettings<Security.NetworkSettings>(problems);
+        builder.AddSettings<Security.RetentionSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 
@@ -136,6 +137,10 @@ public static class Extensions
             q.AddJob<OutboxJob>(j => j.WithIdentity(OutboxJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(OutboxJob.Key).WithIdentity("outbox-sweep", "mail")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(poll)).RepeatForever().MeasureIntervalFromCompletion()));
+            // Catch-up of candidates left Registered and pruning, every minute (not only at start).
+            q.AddJob<HousekeepingJob>(j => j.WithIdentity(HousekeepingJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(HousekeepingJob.Key).WithIdentity("housekeeping", "maintenance")
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
         });
         builder.Services.AddHostedService<DeploymentCatchUp>();
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
