@@ -20,7 +20,7 @@ public sealed class DockerTestHost(
     private DockerClient docker => engine.Value;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
     // Images of the containers a deployment replaced, per application: removed once the new one runs.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> replacedImages = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Reference, string Id)[]> replacedImages = new();
 
     public string PublicHost => settings.Value.PublicHost;
 
@@ -63,7 +63,7 @@ public sealed class DockerTestHost(
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DeployCandidate.Labels.Application}={application}"] = true } },
         }, ct));
-        replacedImages[application] = byName.Concat(byLabel).Select(c => c.ImageID).Where(i => !string.IsNullOrEmpty(i)).Distinct().ToArray();
+        replacedImages[application] = byName.Concat(byLabel).Where(c => !string.IsNullOrEmpty(c.ImageID)).Select(c => (c.Image, c.ImageID)).Distinct().ToArray();
         foreach (var id in byName.Concat(byLabel).Select(c => c.ID).Distinct())
         {
             log.LogInformation("Removing test container {Id} of {Application}", id[..12], application);
@@ -108,7 +108,8 @@ public sealed class DockerTestHost(
     {
         if (!replacedImages.TryRemove(application, out var images) || images.Length == 0) return;
         var running = (await docker.Containers.InspectContainerAsync(containerId, ct)).Image;
-        foreach (var image in images.Where(i => i != running))
+        // By the reference we pulled (repository@digest): it untags only ours, and the image goes with its last reference.
+        foreach (var (image, _) in images.Where(i => i.Id != running))
         {
             try
             {
