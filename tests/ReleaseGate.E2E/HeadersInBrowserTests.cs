@@ -33,6 +33,11 @@ public class HeadersInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
         await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"rg-csp-board-{locale}.png") });
 
+        // The audit page shows the chain's head hash (the sign-in above wrote at least one row).
+        await page.GotoAsync("/audit");
+        await Assertions.Expect(page.Locator("#audit-head-hash")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[0-9a-f]{64}$"));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"rg-audit-{locale}.png") });
+
         Assert.True(blocked.Count == 0, string.Join("\n", blocked));
         await context.CloseAsync();
     }

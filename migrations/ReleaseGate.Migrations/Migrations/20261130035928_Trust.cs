@@ -10,6 +10,13 @@ namespace ReleaseGate.Migrations.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "HashVersion",
+                table: "AuditEvents",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.CreateTable(
                 name: "SeenSignatures",
                 columns: table => new
@@ -44,6 +51,10 @@ namespace ReleaseGate.Migrations.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_IdempotencyRecords_CreatedAt",
                 table: "IdempotencyRecords");
+
+            migrationBuilder.DropColumn(
+                name: "HashVersion",
+                table: "AuditEvents");
         }
     }
 }

@@ -11,7 +11,7 @@ using ReleaseGate.Core.Data;
 namespace ReleaseGate.Migrations.Migrations
 {
     [DbContext(typeof(ReleaseGateDb))]
-    [Migration("20261130032405_Trust")]
+    [Migration("20261130035928_Trust")]
     partial class Trust
     {
         /// <inheritdoc />
@@ -229,6 +229,9 @@ namespace ReleaseGate.Migrations.Migrations
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("HashVersion")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("PreviousHash")
                         .IsRequired()
