@@ -148,11 +148,12 @@ public class RegistrationTests : IAsyncLifetime
         using var json = JsonDocument.Parse(doc);
         var paths = json.RootElement.GetProperty("paths");
         var post = paths.GetProperty("/api/v1/candidates").GetProperty("post");
-        foreach (var code in new[] { "201", "400", "401", "409", "413", "415", "422" })
+        foreach (var code in new[] { "201", "400", "401", "409", "413", "415", "422", "429" })
             Assert.True(post.GetProperty("responses").TryGetProperty(code, out _), $"POST /api/v1/candidates lacks {code}");
         Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.True(paths.GetProperty("/api/v1/candidates/{id}").TryGetProperty("get", out _));
         Assert.True(paths.GetProperty("/api/v1/builds").GetProperty("post").GetProperty("responses").TryGetProperty("202", out _));
+        Assert.Contains("A signature is accepted once", doc);
     }
 
     private static async Task<Guid> IdOf(HttpResponseMessage response)
