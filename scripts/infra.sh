@@ -218,7 +218,8 @@ make_private_htpasswd() {
   [[ -s "$DIR/private.password" && -s "$DIR/private.htpasswd" ]] && return 0
   openssl rand -hex 16 > "$DIR/private.password"
   chmod 600 "$DIR/private.password"
-  htpasswd -Bbn "$PRIVATE_USER" "$(cat "$DIR/private.password")" > "$DIR/private.htpasswd"
+  # -i: the password comes on stdin, never on a command line other users can read in ps.
+  htpasswd -Bin "$PRIVATE_USER" < "$DIR/private.password" > "$DIR/private.htpasswd"
 }
 
 start_dockerd() {
@@ -263,7 +264,6 @@ ensure_swarm() {
   # after an engine restart the node can be "pending" for a moment
   if [[ "$state" == pending ]]; then
     wait_until 30 bash -c '[[ "$(docker -H "unix://$0" info --format "{{.Swarm.LocalNodeState}}")" == active ]]' "$SOCK" || true
-    tls_answers && report "docker engine (TLS)" 1 "tcp://$TLS_ADDR" || report "docker engine (TLS)" 0 "tcp://$TLS_ADDR"
     state="$(swarm_state)"
   fi
   if [[ "$state" == active ]]; then

@@ -90,6 +90,7 @@ hmac_sha256_hex() {
 #   Returns 0 when an HTTP answer came back (any status), 5 when the portal could not be reached.
 request() {
   local method=$1 path=$2 body=$3 idem=${4:-} attempt=1 delay=1 t sig rc
+  plain Idempotency-Key "$idem"; plain RELEASEGATE_KEY_ID "$RELEASEGATE_KEY_ID"
   while :; do
     t=$(date +%s)
     sig=$(hmac_sha256_hex "$t" "$body")
@@ -145,7 +146,9 @@ idempotency_key() {
   printf 'jenkins-%s-%s-%s-%s' "$kind" "$app" "$build" "$hash"
 }
 
-need() { [[ -n "${2:-}" ]] || die_usage "$1 is required"; }
+need() { [[ -n "${2:-}" ]] || die_usage "$1 is required"; plain "$1" "$2"; }
+# Values end up in request headers: a newline or other control character would let one value add headers of its own.
+plain() { [[ ! "${2:-}" =~ [[:cntrl:]] ]] || die_usage "$1 must not contain control characters (such as a newline)"; }
 is_int() { [[ "$1" =~ ^[0-9]+$ ]]; }
 
 # ---- submit ---------------------------------------------------------------------------------------

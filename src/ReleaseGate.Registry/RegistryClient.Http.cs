@@ -69,6 +69,8 @@ public sealed partial class RegistryClient
         HttpRequestMessage Authorized()
         {
             var request = create();
+            // An upload URL or a redirect can name another host: no credentials or tokens go there.
+            if (request.RequestUri is { IsAbsoluteUri: true } target && !IsRegistry(target)) return request;
             if (_bearer is not null && _tokens.TryGetValue(scope, out var cached) && cached.Expires > DateTimeOffset.UtcNow)
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cached.Token);
             else if (_basicChallenged)
@@ -118,7 +120,13 @@ public sealed partial class RegistryClient
         var builder = new UriBuilder(challenge.Realm) { Query = string.Join("&", query) };
         using var request = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
         if (Endpoint.HasCredentials)
+        {
+            // The registry names its token server: our password goes there only over https, or to the registry itself.
+            if (challenge.Realm.Scheme != Uri.UriSchemeHttps && !IsRegistry(challenge.Realm))
+                throw new RegistryException($"The registry {Endpoint.Authority} sends us to the token server {challenge.Realm}, which is neither https " +
+                    "nor the registry itself: its credentials are not sent there.", false);
             request.Headers.Authorization = BasicHeader();
+        }
         using var response = await TransportAsync(request, () => http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct), ct);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
             throw Endpoint.HasCredentials ? CredentialsRefused() : NoCredentials();
@@ -133,6 +141,10 @@ public sealed partial class RegistryClient
         // Renew a little early so a request does not race the expiry.
         return (token, issued.AddSeconds(Math.Max(lifetime - 10, 1)));
     }
+
+    private bool IsRegistry(Uri target) =>
+        string.Equals(target.Scheme, Endpoint.BaseAddress.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(target.Authority, Endpoint.BaseAddress.Authority, StringComparison.OrdinalIgnoreCase);
 
     private AuthenticationHeaderValue BasicHeader() =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Endpoint.UserName}:{Endpoint.Password}")));

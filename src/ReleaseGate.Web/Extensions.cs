@@ -39,6 +39,10 @@ public static class Extensions
         builder.AddSettings<ScheduleSettings>(problems);
         builder.AddSettings<OidcSettings>(problems);
         builder.AddSettings<OidcRoleGroupsSettings>(problems);
+        builder.AddSettings<Security.SecuritySettings>(problems);
+        builder.AddSettings<Security.DataProtectionSettings>(problems);
+        builder.AddSettings<Security.NetworkSettings>(problems);
+        builder.AddSettings<Security.RetentionSettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 
@@ -119,6 +123,7 @@ public static class Extensions
         // Personal access tokens: a scheme of their own, asked for by the API's filter only (pages keep the cookie).
         builder.Services.AddAuthentication()
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthentication>(TokenAuthentication.SchemeName, null);
+        builder.Services.AddSingleton<Security.ReplayGuard>();
         builder.Services.AddScoped<IdempotentPost>();
     }
 
@@ -152,6 +157,10 @@ public static class Extensions
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever().MeasureIntervalFromCompletion()));
             q.AddTrigger(t => t.ForJob(OutboxJob.Key).WithIdentity("outbox-sweep", "mail")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(poll)).RepeatForever().MeasureIntervalFromCompletion()));
+            // Catch-up of candidates left Registered and pruning, every minute (not only at start).
+            q.AddJob<HousekeepingJob>(j => j.WithIdentity(HousekeepingJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(HousekeepingJob.Key).WithIdentity("housekeeping", "maintenance")
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
         });
         builder.Services.AddSingleton<WindowTriggers>();
         builder.Services.AddHostedService<DeploymentCatchUp>();

@@ -4,6 +4,7 @@ using ReleaseGate.Web.SignIn;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Components;
 using ReleaseGate.Web.Health;
+using ReleaseGate.Web.Security;
 
 // `releasegate admin …` runs one command on the configured database and exits (Users/AdminCommands.cs).
 var admin = args is ["admin", ..];
@@ -30,6 +31,8 @@ builder.AddReleaseGateJobs();
 builder.AddPortalPages();
 // 8. The API: Jenkins' signed callbacks and the people's API (personal access tokens); described at /openapi/v1.json.
 builder.AddCallbackApi();
+// 9. Trust: sessions follow the account, rate limits, security headers, keys encrypted at rest.
+builder.AddPortalSecurity();
 builder.Services.AddHealthChecks().AddReleaseGateReadiness();
 
 var app = builder.Build();
@@ -44,9 +47,13 @@ if (admin)
     return;
 }
 
+// Forwarded headers from known proxies, HSTS, CSP and friends, logout only by POST with antiforgery.
+app.UsePortalSecurity();
 app.UseExceptionHandler("/error", createScopeForErrors: true);
 // Callers of the API get application/problem+json, never the error page, even for a bug of ours.
-app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler());
+app.UseWhen(http => http.Request.Path.StartsWithSegments("/api"), api => api.UseExceptionHandler().UseApiProblemStatusPages());
+// 429 with Retry-After on /api/ (per key, per address) and on sign-in (per address).
+app.UseRateLimiter();
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -57,7 +64,8 @@ app.MapHealthEndpoints();
 app.MapSignInEndpoints();
 app.MapCallbackApi();
 app.MapCalendarFeed();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+// The circuit's own frame-ancestors policy agrees with ours (Security/SecurityHeaders.cs): never framed.
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 app.Run();
 

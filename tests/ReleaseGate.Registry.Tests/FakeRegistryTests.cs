@@ -49,7 +49,7 @@ public class FakeRegistryTests
             if (request.Headers.Authorization is { Scheme: "Bearer", Parameter: "t0k" })
                 return ManifestResponse(withDigest: true);
             var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized);
-            challenge.Headers.Add("WWW-Authenticate", """Bearer realm="http://auth.test/token",service="registry.test",scope="repository:app:pull" """.Trim());
+            challenge.Headers.Add("WWW-Authenticate", """Bearer realm="https://auth.test/token",service="registry.test",scope="repository:app:pull" """.Trim());
             return challenge;
         });
         var client = Client(handler, "u", "p");
@@ -59,6 +59,22 @@ public class FakeRegistryTests
 
         Assert.Single(handler.Requests, r => r.RequestUri!.Host == "auth.test");
         Assert.Equal(4, handler.Requests.Count); // 401, token, retry, then the cached token straight away
+    }
+
+    [Fact]
+    public async Task Credentials_never_go_to_a_token_server_over_plain_http_on_another_host()
+    {
+        var handler = new Handler(request =>
+        {
+            var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized);
+            challenge.Headers.Add("WWW-Authenticate", "Bearer realm=\"http://evil.test/token\",service=\"registry.test\"");
+            return challenge;
+        });
+
+        var error = await Assert.ThrowsAsync<RegistryException>(() => Client(handler, "u", "p").ResolveAsync("app", "v1", Ct));
+
+        Assert.Contains("neither https", error.Message);
+        Assert.DoesNotContain(handler.Requests, r => r.RequestUri!.Host == "evil.test");
     }
 
     [Fact]

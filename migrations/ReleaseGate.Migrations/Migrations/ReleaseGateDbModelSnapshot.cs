@@ -230,6 +230,9 @@ namespace ReleaseGate.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("HashVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("PreviousHash")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -417,6 +420,8 @@ namespace ReleaseGate.Migrations.Migrations
 
                     b.HasKey("KeyId", "Key");
 
+                    b.HasIndex("CreatedAt");
+
                     b.ToTable("IdempotencyRecords");
                 });
 
@@ -453,6 +458,30 @@ namespace ReleaseGate.Migrations.Migrations
                         .IsUnique();
 
                     b.ToTable("Integrations");
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Integrations.SeenSignature", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Hash");
+
+                    b.HasIndex("SignedAt");
+
+                    b.ToTable("SeenSignatures");
                 });
 
             modelBuilder.Entity("ReleaseGate.Core.Mail.OutboxMessage", b =>

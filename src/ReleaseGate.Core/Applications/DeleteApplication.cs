@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -11,7 +12,7 @@ public sealed class DeleteApplication(IDbContextFactory<ReleaseGateDb> dbs, Time
     public async Task<Outcome<Done>> RunAsync(int id, string user, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, user, time.GetUtcNow(), [Roles.Admin], ct)).Refusal is { } refusal) return refusal;
+        if ((await Actor.ResolveAsync(db, user, time.GetUtcNow(), PortalAction.ManageApplications, ct)).Refusal is { } refusal) return refusal;
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Id == id, ct);
         if (app is null)
             return new Refusal(RefusalCode.NotFound, "", $"There is no application {id}; it may have been deleted already.", $"应用 {id} 不存在,可能已被删除。");

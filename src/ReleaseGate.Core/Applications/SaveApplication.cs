@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,7 @@ public sealed class SaveApplication(IDbContextFactory<ReleaseGateDb> dbs, TimePr
         problems.AddRange(ApplicationRules.Problems(draft));
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, user, time.GetUtcNow(), [Roles.Admin], ct)).Refusal is { } refusal) return refusal;
+        if ((await Actor.ResolveAsync(db, user, time.GetUtcNow(), PortalAction.ManageApplications, ct)).Refusal is { } refusal) return refusal;
         Application? current = null;
         if (form.Id is { } id)
         {

@@ -22,18 +22,40 @@ public sealed class AuditEvent
     public string Details { get; init; } = "";
     public string PreviousHash { get; set; } = "";
     public string Hash { get; set; } = "";
+    /// <summary>How <see cref="Hash"/> was computed: 0 for rows from before versions (newline-joined), 2 for length-prefixed fields.</summary>
+    public int HashVersion { get; set; }
+
+    public const int CurrentHashVersion = 2;
 
     internal void Seal(long sequence, string previousHash)
     {
         Sequence = sequence;
         PreviousHash = previousHash;
+        HashVersion = CurrentHashVersion;
         Hash = ComputeHash();
     }
 
-    public string ComputeHash()
+    public string ComputeHash() => HashVersion switch
     {
-        var text = string.Join('\n', PreviousHash, Sequence, At.UtcTicks, ActorKind, Actor, Action, Subject, Details);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        CurrentHashVersion => LengthPrefixed(),
+        // Old rows keep verifying as they were sealed; newlines inside fields made that encoding ambiguous.
+        _ => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join('\n', PreviousHash, Sequence, At.UtcTicks, ActorKind, Actor, Action, Subject, Details)))),
+    };
+
+    /// <summary>Each field as its byte length then its bytes: no two different rows encode the same, whatever they contain.</summary>
+    private string LengthPrefixed()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> length = stackalloc byte[4];
+        foreach (var field in new[] { HashVersion.ToString(), PreviousHash, Sequence.ToString(), At.UtcTicks.ToString(), ActorKind.ToString(), Actor, Action, Subject, Details })
+        {
+            var bytes = Encoding.UTF8.GetBytes(field);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
+            hash.AppendData(length);
+            hash.AppendData(bytes);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     public static AuditEvent BySystem(DateTimeOffset at, string action, string subject, string details = "") =>

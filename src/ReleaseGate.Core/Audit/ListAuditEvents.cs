@@ -5,7 +5,10 @@ namespace ReleaseGate.Core.Audit;
 
 public sealed record AuditQuery(string? Actor = null, string? Action = null, string? Subject = null, int Page = 1, int PageSize = 50, DateTimeOffset? After = null);
 
-public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total, int Page, int PageSize);
+public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, int Total, int Page, int PageSize, AuditChainHead? Head = null);
+
+/// <summary>The newest row of the whole chain: its hash vouches for every row before it (write it down to compare later).</summary>
+public sealed record AuditChainHead(long Sequence, string Hash);
 
 /// <summary>The audit trail, newest first, filtered by who, what and on what.</summary>
 public sealed class ListAuditEvents(IDbContextFactory<ReleaseGateDb> dbs)
@@ -23,6 +26,8 @@ public sealed class ListAuditEvents(IDbContextFactory<ReleaseGateDb> dbs)
         var page = Math.Max(1, query.Page);
         var total = await rows.CountAsync(ct);
         var items = await rows.OrderByDescending(a => a.Sequence).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new AuditPage(items, total, page, pageSize);
+        var head = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Sequence)
+            .Select(a => new AuditChainHead(a.Sequence, a.Hash)).FirstOrDefaultAsync(ct);
+        return new AuditPage(items, total, page, pageSize, head);
     }
 }

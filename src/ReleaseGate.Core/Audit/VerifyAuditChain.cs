@@ -17,7 +17,7 @@ public sealed class VerifyAuditChain(IDbContextFactory<ReleaseGateDb> dbs)
     public async Task<AuditChainReport> RunAsync(CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var (previousHash, previousSequence, checkedRows) = ("", 0L, 0L);
+        var (previousHash, previousSequence, checkedRows, newestVersion) = ("", 0L, 0L, 0);
         while (true)
         {
             var rows = await db.AuditEvents.AsNoTracking().Where(a => a.Sequence > previousSequence)
@@ -28,9 +28,12 @@ public sealed class VerifyAuditChain(IDbContextFactory<ReleaseGateDb> dbs)
                     return new(checkedRows, row.Sequence, $"rows {previousSequence + 1} to {row.Sequence - 1} are missing");
                 if (row.PreviousHash != previousHash)
                     return new(checkedRows, row.Sequence, "it does not link to the row before it");
+                // Once rows are sealed the new way, an older way after them is a row rewritten to dodge it.
+                if (row.HashVersion < newestVersion)
+                    return new(checkedRows, row.Sequence, "it is hashed the old way after rows hashed the new way");
                 if (row.ComputeHash() != row.Hash)
                     return new(checkedRows, row.Sequence, "its content no longer matches its hash");
-                (previousHash, previousSequence) = (row.Hash, row.Sequence);
+                (previousHash, previousSequence, newestVersion) = (row.Hash, row.Sequence, row.HashVersion);
                 checkedRows++;
             }
             if (rows.Count < Batch) return new(checkedRows, null, null);

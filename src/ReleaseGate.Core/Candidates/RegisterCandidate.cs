@@ -1,3 +1,5 @@
+using ReleaseGate.Core.Access;
+using ReleaseGate.Core.Users;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
@@ -20,6 +22,7 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
     public async Task<Outcome<Registration>> RunAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
+        if (await Actor.CheckIntegrationAsync(db, integrationKeyId, PortalAction.RegisterCandidate, ct) is { } refused) return refused;
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Slug == request.Application, ct);
         if (app is null)
             return new Refusal(RefusalCode.UnknownApplication, "application", $"There is no application '{request.Application}'.", $"没有名为 '{request.Application}' 的应用。");

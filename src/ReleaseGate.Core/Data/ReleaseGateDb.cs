@@ -38,6 +38,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKeyRow> DataProtectionKeys => Set<DataProtectionKeyRow>();
     public DbSet<PersonalAccessToken> PersonalAccessTokens => Set<PersonalAccessToken>();
+    public DbSet<SeenSignature> SeenSignatures => Set<SeenSignature>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder conventions)
     {
@@ -119,6 +120,13 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.Property(t => t.Hash).HasMaxLength(64);
             e.Property(t => t.Prefix).HasMaxLength(16);
             e.Property(t => t.Name).HasMaxLength(100);
+        });
+        model.Entity<IdempotencyRecord>().HasIndex(r => r.CreatedAt);
+        model.Entity<SeenSignature>(e =>
+        {
+            e.HasKey(x => x.Hash);
+            e.Property(x => x.Hash).HasMaxLength(64);
+            e.HasIndex(x => x.SignedAt);
         });
     }
 

@@ -35,6 +35,11 @@ public sealed class DeployCandidate(
         {
             await FailAsync(candidateId, e.Message, e.LogTail);
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // A step timed out on its own (an HTTP or engine timeout): not our caller stopping us, so a failure like any other.
+            await FailAsync(candidateId, "The deployment stopped: a step timed out.", "");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever broke, the candidate must not stay Deploying with nobody told.
@@ -128,6 +133,10 @@ public sealed class DeployCandidate(
         await db.SaveChangesAsync(ct);
         changes.Published(c.Id);
     }
+
+    /// <summary>The job was cancelled for another reason than a shutdown (which hands it back to the next start): it must not stay Deploying.</summary>
+    public Task CancelledAsync(Guid candidateId) =>
+        FailAsync(candidateId, "The deployment was cancelled before it finished; redeploy to try again.", "");
 
     private async Task FailAsync(Guid candidateId, string reason, string logTail)
     {

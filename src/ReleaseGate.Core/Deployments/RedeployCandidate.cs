@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
@@ -9,13 +10,11 @@ namespace ReleaseGate.Core.Deployments;
 /// <summary>QA or a release manager asks for another try after a failed test deployment.</summary>
 public sealed class RedeployCandidate(IDbContextFactory<ReleaseGateDb> dbs, IDeploymentQueue queue, ICandidateChanges changes, TimeProvider time)
 {
-    private static readonly string[] AllowedRoles = [Roles.QA, Roles.ReleaseManager];
-
     public async Task<Outcome<Done>> RunAsync(Guid candidateId, string user, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        if ((await Actor.ResolveAsync(db, user, now, AllowedRoles, ct)).Refusal is { } refusal) return refusal;
+        if ((await Actor.ResolveAsync(db, user, now, PortalAction.Redeploy, ct)).Refusal is { } refusal) return refusal;
         var c = await db.Candidates.Include(x => x.Application).SingleOrDefaultAsync(x => x.Id == candidateId, ct);
         if (c is null) return new Refusal(RefusalCode.NotFound, "id", "This candidate does not exist.", "该候选版本不存在。");
         if (c.Phase != CandidatePhase.DeployFailed)

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
@@ -24,10 +25,11 @@ public sealed class SignOffCandidate(IDbContextFactory<ReleaseGateDb> dbs, ICand
             .SingleOrDefaultAsync(x => x.Id == request.CandidateId, ct);
         if (c is null) return SignOffRefusals.CandidateNotFound;
         var now = time.GetUtcNow();
-        var resolved = await Actor.ResolveAsync(db, request.UserName, now, [], ct);
+        var action = request.Decision == SignOffDecision.Approve ? PortalAction.Approve : PortalAction.Reject;
+        var resolved = await Actor.ResolveAsync(db, request.UserName, now, action, ct);
+        if (resolved.Refusal is { Code: RefusalCode.MissingRole }) return SignOffRefusals.NotQa;
         if (resolved.Refusal is { } refusal) return refusal;
         var voter = resolved.Value!;
-        if (!voter.Has(Roles.QA)) return SignOffRefusals.NotQa;
         if (voter.Is(c.SubmittedBy)) return SignOffRefusals.Submitter;
         if (request.Decision == SignOffDecision.Approve && !c.Application.AllowCommitAuthorsToApprove && c.Changes.Any(ch => voter.Is(ch.Author)))
             return SignOffRefusals.CommitAuthor;

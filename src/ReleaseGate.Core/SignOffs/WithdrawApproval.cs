@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
@@ -16,7 +17,7 @@ public sealed class WithdrawApproval(IDbContextFactory<ReleaseGateDb> dbs, ICand
             .SingleOrDefaultAsync(x => x.Id == candidateId, ct);
         if (c is null) return SignOffRefusals.CandidateNotFound;
         var now = time.GetUtcNow();
-        if ((await Actor.ResolveAsync(db, userName, now, [], ct)).Refusal is { } refusal) return refusal;
+        if ((await Actor.ResolveAsync(db, userName, now, PortalAction.WithdrawApproval, ct)).Refusal is { } refusal) return refusal;
         var mine = c.SignOffs.FirstOrDefault(s => s.Decision == SignOffDecision.Approve && s.WithdrawnAt == null
             && string.Equals(s.User, userName, StringComparison.OrdinalIgnoreCase));
         if (mine is null) return SignOffRefusals.NoApprovalToWithdraw;

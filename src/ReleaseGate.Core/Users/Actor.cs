@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Access;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Integrations;
 
 namespace ReleaseGate.Core.Users;
 
@@ -43,6 +45,24 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
             return new Refusal(RefusalCode.MissingRole, "", $"This needs the role {string.Join(" or ", anyRole)}.",
                 $"此操作需要 {string.Join(" 或 ", anyRole.Select(RoleNameZh))} 角色。");
         return this;
+    }
+
+    /// <summary>The enabled account (or the command line) if the permission table lets its roles do <paramref name="action"/>.</summary>
+    public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now, PortalAction action, CancellationToken ct)
+    {
+        var roles = Permissions.RolesFor(action);
+        if (roles.Length == 0)
+            return new Refusal(RefusalCode.MissingRole, "", $"Only an integration may do this ({action}).", $"只有集成可以执行此操作({action})。");
+        return await ResolveAsync(db, acting, now, roles, ct);
+    }
+
+    /// <summary>The integration <paramref name="keyId"/>, known and not revoked, if the table lets integrations do <paramref name="action"/>.</summary>
+    public static async Task<Refusal?> CheckIntegrationAsync(ReleaseGateDb db, string keyId, PortalAction action, CancellationToken ct)
+    {
+        if (!Permissions.Allows(action, Principals.Integration))
+            return new Refusal(RefusalCode.MissingRole, "", $"An integration may not do this ({action}).", $"集成不能执行此操作({action})。");
+        var known = await db.Set<Integration>().AnyAsync(i => i.KeyId == keyId && i.RevokedAt == null, ct);
+        return known ? null : new Refusal(RefusalCode.UnknownActor, "", $"The key '{keyId}' is unknown or revoked.", $"密钥 '{keyId}' 不存在或已被吊销。");
     }
 
     private static string RoleNameZh(string role) => role switch

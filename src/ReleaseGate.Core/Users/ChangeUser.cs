@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.AspNetCore.Identity;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -15,7 +16,7 @@ public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, 
     public async Task<Outcome<UserSaved>> RunAsync(string userId, UserChange change, Acting admin, IReadOnlyCollection<string>? roles = null,
         string? newPassword = null)
     {
-        var resolved = await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default);
+        var resolved = await Actor.ResolveAsync(db, admin, time.GetUtcNow(), PortalAction.ManageUsers, default);
         if (resolved.Refusal is { } refusal) return refusal;
         var user = await users.FindByIdAsync(userId);
         if (user is null) return new Refusal(RefusalCode.NotFound, "", "There is no such account.", "该账号不存在。");
@@ -33,6 +34,7 @@ public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, 
                 var current = await users.GetRolesAsync(user);
                 if (await users.RemoveFromRolesAsync(user, current.Except(wanted)) is { Succeeded: false } removed) return UserRules.FromIdentity(removed);
                 if (await users.AddToRolesAsync(user, wanted.Except(current)) is { Succeeded: false } added) return UserRules.FromIdentity(added);
+                await users.UpdateSecurityStampAsync(user); // open tabs and cookies of a demoted person stop at once
                 details = "roles: " + string.Join(", ", wanted.Order());
                 break;
             case UserChange.ResetPassword:

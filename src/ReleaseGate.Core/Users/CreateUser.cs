@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Net.Mail;
 using Microsoft.AspNetCore.Identity;
 using ReleaseGate.Core.Audit;
@@ -10,7 +11,7 @@ public sealed class CreateUser(UserManager<PortalUser> users, ReleaseGateDb db, 
 {
     public async Task<Outcome<UserSaved>> RunAsync(string email, string displayName, IReadOnlyCollection<string> roles, Acting admin, string? password = null)
     {
-        var resolved = await Actor.ResolveAsync(db, admin, time.GetUtcNow(), [Roles.Admin], default);
+        var resolved = await Actor.ResolveAsync(db, admin, time.GetUtcNow(), PortalAction.ManageUsers, default);
         if (resolved.Refusal is { } refusal) return refusal;
         email = email.Trim();
         if (!MailAddress.TryCreate(email, out _))

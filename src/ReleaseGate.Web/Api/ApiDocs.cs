@@ -14,7 +14,16 @@ public static class ApiDocs
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(Header("X-ReleaseGate-Key", "The integration's key id."));
-            operation.Parameters.Add(Header("X-ReleaseGate-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>; at most 300 s from the server's clock."));
+            operation.Responses ??= new OpenApiResponses();
+            operation.Responses["429"] = new OpenApiResponse
+            {
+                Description = "Too many calls for this key or from this address: application/problem+json, with Retry-After (seconds). " +
+                    "Every answer under /api/ that is not 2xx is application/problem+json, also an unknown route or id (404) and 405.",
+            };
+            operation.Parameters.Add(Header("X-ReleaseGate-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>; at most 300 s from the server's clock " +
+                "(a timestamp outside that window, or no time at all, is 401). A signature is accepted once: a POST whose signature was " +
+                "already received is 401, unless it is a retry of that very call with the same Idempotency-Key (then the first answer " +
+                "comes again). Sign every call afresh. GETs only read and are not checked for reuse."));
             if (body is not null)
                 operation.Parameters.Add(Header("Idempotency-Key", "1 to 255 characters; a retry with the same key and body gets the first answer again."));
             return Task.CompletedTask;

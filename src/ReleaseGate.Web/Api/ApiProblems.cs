@@ -8,7 +8,7 @@ namespace ReleaseGate.Web.Api;
 
 /// <summary>
 /// Every refusal of the API: an application/problem+json answer naming the field at fault,
-/// and an audit row saying who was refused and why.
+/// and an audit row saying who was refused and why (for unauthenticated callers, the first of each minute and a summary).
 /// </summary>
 public static class ApiProblems
 {
@@ -23,19 +23,22 @@ public static class ApiProblems
         if (errors is not null) extensions["errors"] = errors;
 
         var claimedKey = http.Items[ClaimedKeyItem] as string ?? http.Request.Headers["X-ReleaseGate-Key"].ToString();
+        var problem = TypedResults.Problem(detail: detail, statusCode: status, title: title, type: $"urn:releasegate:problem:{kind}", extensions: extensions);
+        // Callers we could not authenticate are tallied per address and minute: a flood must not become a flood of audit rows.
+        var address = Security.RateLimits.Address(http);
+        if (!SignedRequest.IsVerified(http) && !http.RequestServices.GetRequiredService<Security.RefusalTally>().Count(address, status)) return problem;
         var dbs = http.RequestServices.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<ReleaseGateDb>>();
         var time = http.RequestServices.GetRequiredService<TimeProvider>();
         await using (var db = await dbs.CreateDbContextAsync(http.RequestAborted))
         {
-            var (subject, details) = ($"{http.Request.Method} {http.Request.Path}", Truncate($"{status} {kind}: {detail}", 1000));
+            var (subject, details) = ($"{http.Request.Method} {http.Request.Path}", Truncate($"{status} {kind}: {detail} (from {address})", 1000));
             // A person with a token is named as themselves; anyone else by the key they claimed.
             db.AuditEvents.Add(PersonOrSignature.Person(http) is { } person
                 ? AuditEvent.ByUser(time.GetUtcNow(), person, "api.refused", subject, details)
                 : AuditEvent.ByIntegration(time.GetUtcNow(), string.IsNullOrEmpty(claimedKey) ? "(no key)" : Truncate(claimedKey, 64), "api.refused", subject, details));
             await db.SaveChangesAsync(CancellationToken.None);
         }
-
-        return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: $"urn:releasegate:problem:{kind}", extensions: extensions);
+        return problem;
     }
 
     /// <summary>A use case's refusal as the API answers it: the one place where a refusal's code becomes a status.</summary>

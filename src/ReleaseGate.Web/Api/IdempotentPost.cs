@@ -13,8 +13,11 @@ namespace ReleaseGate.Web.Api;
 /// </summary>
 public sealed class IdempotentPost(IDbContextFactory<ReleaseGateDb> dbs, TimeProvider time) : IEndpointFilter
 {
-    /// <summary>A call "still running" for longer than this died with its process; a retry may take over.</summary>
-    public static readonly TimeSpan Abandoned = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// A call "still running" for longer than this died with its process; a retry may take over. Far longer than any
+    /// call it guards may run (registration resolves a digest with bounded retries; clients give up after a minute).
+    /// </summary>
+    public static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(15);
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -9,15 +9,18 @@ namespace ReleaseGate.Web.Api;
 /// Checks that a call comes from a known integration: HMAC-SHA256 over "&lt;t&gt;.&lt;raw body&gt;" with its
 /// secret, compared in constant time, and a timestamp within five minutes of our clock.
 /// </summary>
-public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time) : IEndpointFilter
+public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time, Security.ReplayGuard replays) : IEndpointFilter
 {
     public const int MaxBodyBytes = 64 * 1024;
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(300);
+    private static readonly long MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
     private const string BodyItem = "releasegate.body";
     private const string KeyItem = "releasegate.key";
 
     public static ReadOnlyMemory<byte> Body(HttpContext http) => (byte[])http.Items[BodyItem]!;
     public static string KeyId(HttpContext http) => (string)http.Items[KeyItem]!;
+    /// <summary>Whether this call's signature was checked and found good.</summary>
+    public static bool IsVerified(HttpContext http) => http.Items.ContainsKey(KeyItem);
 
     /// <summary>Keeps the body read once (and the integration, when signed) for the endpoint.</summary>
     internal static void Keep(HttpContext http, byte[] body, string? keyId)
@@ -41,6 +44,9 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time)
             return await Unauthorized(http, "The X-ReleaseGate-Key header is missing.", "X-ReleaseGate-Key");
         if (!TryParse(http.Request.Headers["X-ReleaseGate-Signature"].ToString(), out var timestamp, out var signature))
             return await Unauthorized(http, "The X-ReleaseGate-Signature header is missing or not of the form t=<unix seconds>,v1=<hex>.", "X-ReleaseGate-Signature");
+        // A timestamp no clock can show (past year 9999) is as stale as any other, not a crash.
+        if (timestamp > MaxUnixSeconds)
+            return await Unauthorized(http, "The signature's timestamp is not a time.", "X-ReleaseGate-Signature");
         var skew = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(timestamp);
         if (skew.Duration() > ClockTolerance)
             return await Unauthorized(http, $"The signature's timestamp is {Math.Abs((long)skew.TotalSeconds)} s {(skew > TimeSpan.Zero ? "old" : "in the future")}; at most {ClockTolerance.TotalSeconds} s is accepted.", "X-ReleaseGate-Signature");
@@ -51,6 +57,13 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time)
         var signed = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".").Concat(body).ToArray();
         if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, signed), signature))
             return await Unauthorized(http, "The signature does not match the body.", "X-ReleaseGate-Signature");
+
+        // Calls that change something are accepted once per signature; GETs only read (and pollers may repeat one within a
+        // second); a POST without a usable Idempotency-Key is refused next, having done nothing.
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        if (!HttpMethods.IsGet(http.Request.Method) && idempotencyKey.Length is >= 1 and <= 255 && await replays.IsReplayAsync(keyId, signature,
+                idempotencyKey, DateTimeOffset.FromUnixTimeSeconds(timestamp), http.RequestAborted))
+            return await Unauthorized(http, "This signature was already used: sign every call afresh (a replayed call is refused).", "X-ReleaseGate-Signature");
 
         Keep(http, body, keyId);
         return await next(context);

@@ -8,12 +8,23 @@ namespace ReleaseGate.Web.Jobs;
 /// time; recovered after a crash or a shutdown that cut it short (RequestsRecovery).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DeployJob(DeployCandidate deploy) : IJob
+public sealed class DeployJob(DeployCandidate deploy, IHostApplicationLifetime lifetime) : IJob
 {
     public const string CandidateKey = "candidateId";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct) =>
-        await deploy.RunAsync(Guid.Parse(context.MergedJobDataMap.GetString(CandidateKey)!), ct);
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
+    {
+        var candidateId = Guid.Parse(context.MergedJobDataMap.GetString(CandidateKey)!);
+        try
+        {
+            await deploy.RunAsync(candidateId, ct);
+        }
+        catch (OperationCanceledException) when (!lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Cancelled, but not by a shutdown (that one recovers the job at the next start): end it, or it stays Deploying.
+            await deploy.CancelledAsync(candidateId);
+        }
+    }
 }
 
 /// <summary>Queues deployments as Quartz triggers in the database.</summary>

@@ -21,7 +21,7 @@ public sealed class AdminSettings : ISettings, IValidatableObject
             yield return new("is required when ReleaseGate__Admin__Email is set (or set ReleaseGate__Admin__PasswordFile).", [nameof(Password)]);
         if (string.IsNullOrEmpty(Email) && hasPassword)
             yield return new("is required when an admin password is set.", [nameof(Email)]);
-        if (!string.IsNullOrEmpty(Password) && Password.Length < 8)
-            yield return new("must be at least 8 characters long.", [nameof(Password)]);
+        if (!string.IsNullOrEmpty(Password) && Password.Length < Security.SecurityWiring.MinimumPasswordLength)
+            yield return new("must be at least 12 characters long.", [nameof(Password)]);
     }
 }

@@ -16,6 +16,8 @@ public sealed class SmtpSettings : ISettings, IValidatableObject
     public string? Password { get; set; }
     public string? PasswordFile { get; set; }
     [Required] public string From { get; set; } = "ReleaseGate <releasegate@localhost>";
+    /// <summary>Send the password even over a connection without TLS (a trusted local relay only).</summary>
+    public bool AllowPlainTextPassword { get; set; }
     /// <summary>Seconds between outbox sweeps.</summary>
     [Range(1, 3600)] public int PollSeconds { get; set; } = 5;
 

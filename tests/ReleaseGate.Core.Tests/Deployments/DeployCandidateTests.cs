@@ -93,3 +93,40 @@ public class DeployCandidateTests
         Assert.Empty(host.Steps);
     }
 }
+
+/// <summary>A step that times out on its own is not a shutdown: the candidate does not stay Deploying.</summary>
+public class DeployTimeoutTests
+{
+    private sealed class TimingOutHost : ITestHost
+    {
+        public string PublicHost => "test-host.example.com";
+        public Task PullAsync(string image, CancellationToken ct) => throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout");
+        public Task RemoveAsync(string containerName, string application, CancellationToken ct) => Task.CompletedTask;
+        public Task<string> StartAsync(TestContainer container, CancellationToken ct) => Task.FromResult("c");
+        public Task WaitHealthyAsync(string containerId, TestContainer container, CancellationToken ct) => Task.CompletedTask;
+    }
+
+    private sealed class NoChanges : ICandidateChanges
+    {
+        public void Published(Guid candidateId) { }
+    }
+
+    [Fact]
+    public async Task A_step_that_times_out_ends_in_DeployFailed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var dbs = await TestDatabase.CreateAsync();
+        var candidate = Build.Candidate();
+        await using (var db = dbs.CreateDbContext())
+        {
+            db.Candidates.Add(candidate);
+            await db.SaveChangesAsync(ct);
+        }
+
+        await new DeployCandidate(dbs, new TimingOutHost(), new NoChanges(), new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T10:00:00Z")),
+            new PortalLinks(new Uri("http://portal.example.com/"))).RunAsync(candidate.Id, ct);
+
+        await using var check = dbs.CreateDbContext();
+        Assert.Equal(CandidatePhase.DeployFailed, (await check.Candidates.SingleAsync(c => c.Id == candidate.Id, ct)).Phase);
+    }
+}

@@ -62,7 +62,8 @@ public class BadRequestTests(BadRequestPortal portal) : IClassFixture<BadRequest
     private static BadRequest Header(string name, int status, string problem, string? field, Action<HttpRequestMessage> tweak) =>
         new(name, status, problem, field, api =>
         {
-            var request = api.Request(HttpMethod.Post, Candidates, BadRequestPortal.ValidBody("127.0.0.1:5001/demo/web:v2"));
+            // A distinct body per case: the same body signed twice in one second is one signature, accepted once.
+            var request = api.Request(HttpMethod.Post, Candidates, With("buildNumber", 1000 + name.Sum(c => c), BadRequestPortal.ValidBody("127.0.0.1:5001/demo/web:v2")));
             tweak(request);
             return request;
         });
@@ -172,6 +173,8 @@ public class BadRequestTests(BadRequestPortal portal) : IClassFixture<BadRequest
         if (bad.Field is not null) Assert.Equal(bad.Field, problem.RootElement.GetProperty("field").GetString());
 
         Assert.Equal(before, DatabaseSnapshot.Take(portal.DatabasePath));
-        Assert.Equal(refusalsBefore + 1, DatabaseSnapshot.AuditCount(portal.DatabasePath));
+        // A caller we could not authenticate is audited once a minute per address (then summarised), not once per call.
+        if (bad.Status is 401 or 413) Assert.InRange(DatabaseSnapshot.AuditCount(portal.DatabasePath) - refusalsBefore, 0, 1);
+        else Assert.Equal(refusalsBefore + 1, DatabaseSnapshot.AuditCount(portal.DatabasePath));
     }
 }

@@ -124,7 +124,9 @@ public class RegistrationTests : IAsyncLifetime
     public async Task The_same_build_registered_again_under_another_key_is_the_same_candidate()
     {
         var first = await IdOf(await portal.Api().PostAsync("/api/v1/candidates", Body("v1", 17)));
-        var again = await portal.Api().PostAsync("/api/v1/candidates", Body("v1", 17));
+        // Sent again later (a new signature): the very same signature under another key would be a replay, refused.
+        var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddSeconds(2));
+        var again = await portal.Api(later).PostAsync("/api/v1/candidates", Body("v1", 17));
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(first, await IdOf(again));
@@ -146,11 +148,12 @@ public class RegistrationTests : IAsyncLifetime
         using var json = JsonDocument.Parse(doc);
         var paths = json.RootElement.GetProperty("paths");
         var post = paths.GetProperty("/api/v1/candidates").GetProperty("post");
-        foreach (var code in new[] { "201", "400", "401", "409", "413", "415", "422" })
+        foreach (var code in new[] { "201", "400", "401", "409", "413", "415", "422", "429" })
             Assert.True(post.GetProperty("responses").TryGetProperty(code, out _), $"POST /api/v1/candidates lacks {code}");
         Assert.True(post.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.True(paths.GetProperty("/api/v1/candidates/{id}").TryGetProperty("get", out _));
         Assert.True(paths.GetProperty("/api/v1/builds").GetProperty("post").GetProperty("responses").TryGetProperty("202", out _));
+        Assert.Contains("A signature is accepted once", doc);
     }
 
     private static async Task<Guid> IdOf(HttpResponseMessage response)

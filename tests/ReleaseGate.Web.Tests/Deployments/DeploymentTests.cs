@@ -58,6 +58,8 @@ public class DeploymentTests : IAsyncLifetime
         var app = await portal.SeedDemoAsync("deploy-replace");
         var v1 = await portal.RegisterAsync("deploy-replace", "127.0.0.1:5001/demo/web:v1", 1);
         await portal.WaitForPhaseAsync(v1, Deploy, CandidatePhase.AwaitingSignOff);
+        using var engine = TestContainers.Engine();
+        var v1Container = Assert.Single(await TestContainers.OfAsync("deploy-replace"));
 
         var v2 = await portal.RegisterAsync("deploy-replace", "127.0.0.1:5001/demo/web:v2", 2);
         var candidate = await portal.WaitForPhaseAsync(v2, Deploy, CandidatePhase.AwaitingSignOff, CandidatePhase.DeployFailed);
@@ -68,6 +70,10 @@ public class DeploymentTests : IAsyncLifetime
         Assert.Equal("demo-web v2", (await http.GetStringAsync($"http://127.0.0.1:{app.TestEnvironment.PublishedPort}/", Ct)).Trim());
         await using var db = portal.CreateDb();
         Assert.Equal(CandidatePhase.Superseded, (await db.Candidates.SingleAsync(c => c.Id == v1, Ct)).Phase);
+        // The replaced image is gone too, unless another test's container still runs it.
+        var users = await engine.Containers.ListContainersAsync(new Docker.DotNet.Models.ContainersListParameters { All = true }, Ct);
+        if (!users.Any(c => c.ImageID == v1Container.ImageID))
+            await Assert.ThrowsAsync<Docker.DotNet.DockerImageNotFoundException>(() => engine.Images.InspectImageAsync(v1Container.Image, Ct));
     }
 
     [Fact]

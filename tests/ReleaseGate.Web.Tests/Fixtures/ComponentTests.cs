@@ -50,6 +50,7 @@ public abstract class ComponentTests : BunitContext
         Services.AddSingleton(new PortalLinks(new Uri("http://portal.example.com/")));
         Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         Services.AddSingleton<IntegrationSecrets>();
+        Services.AddScoped<ReleaseGate.Web.Security.AccountNotice>();
     }
 
     /// <summary>Signed in as <paramref name="user"/>, who exists in the database with these roles (Core checks them there).</summary>

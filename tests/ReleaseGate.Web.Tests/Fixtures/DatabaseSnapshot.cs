@@ -6,8 +6,9 @@ namespace ReleaseGate.Web.Tests;
 /// <summary>Every row of the portal's own tables as text, to show that a refused call changed nothing.</summary>
 public static class DatabaseSnapshot
 {
-    // The audit trail is meant to grow with every refusal; the scheduler's and key tables change on their own.
-    private static readonly string[] Ignored = ["AuditEvents", "DataProtectionKeys", "__EFMigrationsHistory", "sqlite_sequence"];
+    // The audit trail is meant to grow with every refusal; the scheduler's and key tables change on their own;
+    // every verified signature is remembered, refused call or not (a replay must fail either way).
+    private static readonly string[] Ignored = ["AuditEvents", "DataProtectionKeys", "SeenSignatures", "__EFMigrationsHistory", "sqlite_sequence"];
 
     public static string Take(string databasePath)
     {

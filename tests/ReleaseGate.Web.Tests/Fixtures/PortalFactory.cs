@@ -45,7 +45,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         using var scope = Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ReleaseGate.Core.Users.PortalUser>>();
         var user = new ReleaseGate.Core.Users.PortalUser { UserName = email, Email = email, EmailConfirmed = true };
-        var created = await users.CreateAsync(user, "Test-pass-1");
+        var created = await users.CreateAsync(user, "Test-pass-123");
         if (!created.Succeeded) throw new InvalidOperationException(string.Join(" ", created.Errors.Select(e => e.Description)));
         if (roles.Length > 0) await users.AddToRolesAsync(user, roles);
     }

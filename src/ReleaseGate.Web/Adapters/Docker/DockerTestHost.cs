@@ -19,6 +19,8 @@ public sealed class DockerTestHost(
     private readonly Lazy<DockerClient> engine = new(() => DockerEngine.Connect(settings.Value.DockerHost, settings.Value.TlsCertificatesPath));
     private DockerClient docker => engine.Value;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    // Images of the containers a deployment replaced, per application: removed once the new one runs.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Reference, string Id)[]> replacedImages = new();
 
     public string PublicHost => settings.Value.PublicHost;
 
@@ -61,6 +63,7 @@ public sealed class DockerTestHost(
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DeployCandidate.Labels.Application}={application}"] = true } },
         }, ct));
+        replacedImages[application] = byName.Concat(byLabel).Where(c => !string.IsNullOrEmpty(c.ImageID)).Select(c => (c.Image, c.ImageID)).Distinct().ToArray();
         foreach (var id in byName.Concat(byLabel).Select(c => c.ID).Distinct())
         {
             log.LogInformation("Removing test container {Id} of {Application}", id[..12], application);
@@ -96,7 +99,29 @@ public sealed class DockerTestHost(
         {
             throw new TestDeploymentException($"The test host could not start {c.Name}: {Short(e)}", await LogTailAsync(created.ID), e);
         }
+        await RemoveReplacedImagesAsync(c.Labels[DeployCandidate.Labels.Application], created.ID, ct);
         return created.ID;
+    }
+
+    /// <summary>The test host keeps only the images it runs: the previous candidate's goes once the new one started.</summary>
+    private async Task RemoveReplacedImagesAsync(string application, string containerId, CancellationToken ct)
+    {
+        if (!replacedImages.TryRemove(application, out var images) || images.Length == 0) return;
+        var running = (await docker.Containers.InspectContainerAsync(containerId, ct)).Image;
+        // By the reference we pulled (repository@digest): it untags only ours, and the image goes with its last reference.
+        foreach (var (image, _) in images.Where(i => i.Id != running))
+        {
+            try
+            {
+                await docker.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = false }, ct);
+                log.LogInformation("Removed the replaced image {Image} of {Application}", image, application);
+            }
+            catch (DockerApiException e)
+            {
+                // Still used by another container (or already gone): keeping it is right.
+                log.LogDebug("Kept image {Image}: {Reason}", image, e.Message);
+            }
+        }
     }
 
     public async Task WaitHealthyAsync(string containerId, TestContainer c, CancellationToken ct)

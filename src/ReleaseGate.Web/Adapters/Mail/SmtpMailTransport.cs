@@ -32,7 +32,14 @@ public sealed class SmtpMailTransport(IOptions<SmtpSettings> options) : IMailTra
             SmtpSecurity.Auto => SecureSocketOptions.Auto,
             _ => SecureSocketOptions.None,
         }, ct);
-        if (!string.IsNullOrEmpty(s.UserName)) await smtp.AuthenticateAsync(s.UserName, s.ResolvePassword() ?? "", ct);
+        if (!string.IsNullOrEmpty(s.UserName))
+        {
+            // A password over a connection without TLS can be read by anyone on the path: only when told to.
+            if (!smtp.IsSecure && !s.AllowPlainTextPassword)
+                throw new InvalidOperationException($"Refusing to send the SMTP password to {s.Host}:{s.Port} over a connection without TLS; " +
+                    "set ReleaseGate__Smtp__Security to StartTls or SslOnConnect, or ReleaseGate__Smtp__AllowPlainTextPassword=true.");
+            await smtp.AuthenticateAsync(s.UserName, s.ResolvePassword() ?? "", ct);
+        }
         await smtp.SendAsync(mime, ct);
         await smtp.DisconnectAsync(quit: true, ct);
     }

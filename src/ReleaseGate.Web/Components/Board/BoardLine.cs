@@ -1,3 +1,5 @@
+using ReleaseGate.Core.Access;
+using ReleaseGate.Web.Security;
 using System.Security.Claims;
 using ReleaseGate.Core.Board;
 using ReleaseGate.Core.Candidates;
@@ -12,9 +14,9 @@ public sealed record BoardLine(BoardRow Row, string? Action)
 
     private static string? ActionOn(CandidateSummary c, ClaimsPrincipal viewer) => c.Phase switch
     {
-        CandidatePhase.AwaitingSignOff when viewer.IsInRole(Roles.QA) && !c.ViewerVoted && !Submitted(c, viewer) => "ActionSignOff",
-        CandidatePhase.DeployFailed when viewer.IsInRole(Roles.QA) || viewer.IsInRole(Roles.ReleaseManager) => "ActionRedeploy",
-        CandidatePhase.RolloutPaused when viewer.IsInRole(Roles.ReleaseManager) => "ActionRollout",
+        CandidatePhase.AwaitingSignOff when viewer.May(PortalAction.Approve) && !c.ViewerVoted && !Submitted(c, viewer) => "ActionSignOff",
+        CandidatePhase.DeployFailed when viewer.May(PortalAction.Redeploy) => "ActionRedeploy",
+        CandidatePhase.RolloutPaused when viewer.May(PortalAction.ResumeRollout) => "ActionRollout",
         _ => null,
     };
 

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using ReleaseGate.Web.Settings;
+
+namespace ReleaseGate.Web.Security;
+
+/// <summary>Headers every answer carries, forwarded headers from known proxies only, HSTS behind an https public URL, and a logout nobody can trigger from another site.</summary>
+public static class SecurityHeaders
+{
+    // Blazor Server needs no eval and no inline script; MudBlazor sets inline styles; the circuit's WebSocket is same-origin ('self').
+    public const string ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; " +
+        "form-action 'self'; frame-ancestors 'none'";
+
+    public static void UsePortalSecurity(this WebApplication app)
+    {
+        var network = app.Services.GetRequiredService<IOptions<NetworkSettings>>().Value;
+        // Only named proxies are believed (empty lists would mean "believe anyone", so no proxies: no middleware).
+        if (network.Proxies().Any())
+        {
+            var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in network.Proxies()) forwarded.KnownProxies.Add(proxy);
+            app.UseForwardedHeaders(forwarded);
+        }
+
+        if (app.Services.GetRequiredService<IOptions<PortalSettings>>().Value.PublicUrl.Scheme == Uri.UriSchemeHttps) app.UseHsts();
+
+        app.Use(async (http, next) =>
+        {
+            var headers = http.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "same-origin";
+            // Logout only as a POST carrying this site's antiforgery token: a link or a form elsewhere cannot sign anyone out.
+            if (http.Request.Path.StartsWithSegments("/account/logout"))
+            {
+                var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+                if (!HttpMethods.IsPost(http.Request.Method) || !await antiforgery.IsRequestValidAsync(http))
+                {
+                    http.Response.StatusCode = HttpMethods.IsPost(http.Request.Method) ? StatusCodes.Status400BadRequest : StatusCodes.Status405MethodNotAllowed;
+                    return;
+                }
+            }
+            await next(http);
+        });
+    }
+}
