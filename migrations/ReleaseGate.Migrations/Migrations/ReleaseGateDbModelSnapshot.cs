@@ -565,9 +565,17 @@ namespace ReleaseGate.Migrations.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("StartedAt")
@@ -586,6 +594,76 @@ namespace ReleaseGate.Migrations.Migrations
                     b.HasIndex("ApplicationId", "StartedAt");
 
                     b.ToTable("Releases");
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Releases.Rollout", b =>
+                {
+                    b.Property<long>("ReleaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CandidateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Deadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FailedLooks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Finished")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Image")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ObservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousImage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousUpdateStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tasks")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UpdateStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ReleaseId");
+
+                    b.ToTable("Rollouts");
                 });
 
             modelBuilder.Entity("ReleaseGate.Core.Schedule.CalendarFeed", b =>
@@ -935,6 +1013,9 @@ namespace ReleaseGate.Migrations.Migrations
                                 .HasMaxLength(16)
                                 .HasColumnType("TEXT");
 
+                            b1.Property<double>("MaxFailureRatio")
+                                .HasColumnType("REAL");
+
                             b1.Property<int>("MonitorSeconds")
                                 .HasColumnType("INTEGER");
 
@@ -944,6 +1025,40 @@ namespace ReleaseGate.Migrations.Migrations
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("Parallelism")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("SmokeUrl")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("TimeoutSeconds")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("ApplicationId");
+
+                            b1.ToTable("Applications");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApplicationId");
+                        });
+
+                    b.OwnsOne("ReleaseGate.Core.Applications.SwarmServiceSpec", "Swarm", b1 =>
+                        {
+                            b1.Property<int>("ApplicationId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("EnvironmentVariables")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("PublishedPorts")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("Replicas")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("StopGracePeriodSeconds")
                                 .HasColumnType("INTEGER");
 
                             b1.HasKey("ApplicationId");
@@ -991,6 +1106,9 @@ namespace ReleaseGate.Migrations.Migrations
                     b.Navigation("Rollout")
                         .IsRequired();
 
+                    b.Navigation("Swarm")
+                        .IsRequired();
+
                     b.Navigation("TestEnvironment")
                         .IsRequired();
                 });
@@ -1029,6 +1147,15 @@ namespace ReleaseGate.Migrations.Migrations
                     b.HasOne("ReleaseGate.Core.Applications.Application", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Releases.Rollout", b =>
+                {
+                    b.HasOne("ReleaseGate.Core.Releases.Release", null)
+                        .WithOne()
+                        .HasForeignKey("ReleaseGate.Core.Releases.Rollout", "ReleaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

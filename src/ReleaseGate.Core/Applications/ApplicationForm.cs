@@ -31,6 +31,11 @@ public sealed class ApplicationForm
     public int MonitorSeconds { get; set; } = 15;
     public RolloutFailureAction FailureAction { get; set; } = RolloutFailureAction.Rollback;
     public RolloutOrder Order { get; set; } = RolloutOrder.StopFirst;
+    public double MaxFailureRatio { get; set; }
+    public int TimeoutSeconds { get; set; } = 600;
+    public string SmokeUrl { get; set; } = "";
+    /// <summary>The production service's creation settings; carried through an edit unchanged.</summary>
+    public SwarmServiceSpec Swarm { get; set; } = new();
     public bool ManagedByFile { get; private set; }
 
     public const string EnvironmentVariablesField = "testEnvironment.environmentVariables";
@@ -48,6 +53,7 @@ public sealed class ApplicationForm
         HealthPath = a.TestEnvironment.HealthPath, HealthTimeoutSeconds = a.TestEnvironment.HealthTimeoutSeconds,
         Parallelism = a.Rollout.Parallelism, DelaySeconds = a.Rollout.DelaySeconds, MonitorSeconds = a.Rollout.MonitorSeconds,
         FailureAction = a.Rollout.FailureAction, Order = a.Rollout.Order, ManagedByFile = a.ManagedByFile,
+        MaxFailureRatio = a.Rollout.MaxFailureRatio, TimeoutSeconds = a.Rollout.TimeoutSeconds, SmokeUrl = a.Rollout.SmokeUrl, Swarm = a.Swarm,
     };
 
     /// <summary>The application this form describes, and what in its text does not parse.</summary>
@@ -77,7 +83,9 @@ public sealed class ApplicationForm
             {
                 Parallelism = Parallelism, DelaySeconds = DelaySeconds, MonitorSeconds = MonitorSeconds,
                 FailureAction = FailureAction, Order = Order,
+                MaxFailureRatio = MaxFailureRatio, TimeoutSeconds = TimeoutSeconds, SmokeUrl = SmokeUrl.Trim(),
             },
+            Swarm = Swarm,
         };
         return (application, problems);
     }
