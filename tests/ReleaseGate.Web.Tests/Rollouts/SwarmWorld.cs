@@ -54,14 +54,14 @@ public sealed class SwarmWorld : IAsyncDisposable
     }
 
     /// <summary>A candidate of the tag, Approved as QA would leave it (the test host is another part's business).</summary>
-    public async Task<Guid> ApprovedAsync(string tag)
+    public async Task<Guid> ApprovedAsync(string tag, string? digest = null)
     {
         await using var db = Portal.CreateDb();
         var app = await db.Applications.SingleAsync(a => a.Slug == Slug, Ct);
         var now = DateTimeOffset.UtcNow;
         var c = new Candidate
         {
-            ApplicationId = app.Id, Version = tag, Digest = Images[tag].Digest(), Commit = "9fceb02d0ae598e95dc970b74767f19372d61af8",
+            ApplicationId = app.Id, Version = tag, Digest = digest ?? Images[tag].Digest(), Commit = "9fceb02d0ae598e95dc970b74767f19372d61af8",
             SubmittedBy = "dev@example.com", RegisteredAt = now,
         };
         c.MoveTo(CandidatePhase.Deploying, now, "system", "test");
@@ -83,6 +83,51 @@ public sealed class SwarmWorld : IAsyncDisposable
         }
         return await Portal.WaitForPhaseAsync(id, Finish, until.Length > 0 ? until
             : [CandidatePhase.Released, CandidatePhase.RolledBack, CandidatePhase.RolloutPaused, CandidatePhase.Errored]);
+    }
+
+    /// <summary>
+    /// An image that works only where DATABASE_URL is set: it fails in production until the application's service
+    /// settings are fixed, as images do that passed the test host. Built on web:v1 and pushed to this world's repository.
+    /// </summary>
+    public async Task<string> NeedsDatabaseImageAsync()
+    {
+        var dir = Directory.CreateTempSubdirectory("rg-needs-db").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "Dockerfile"), $$"""
+            FROM 127.0.0.1:5001/demo/web@{{Infra.WebV1Digest}}
+            CMD ["/bin/sh", "-c", "test -n \"$DATABASE_URL\" || { echo 'FATAL: missing configuration DATABASE_URL' >&2; exit 1; }; exec /bin/httpd -f -p 8080 -h /www"]
+            """, Ct);
+        var tag = $"{Repository}:needs-db";
+        await DockerCliAsync(dir, "build", "-q", "-t", tag, ".");
+        await DockerCliAsync(dir, "push", tag);
+        Directory.Delete(dir, true);
+        return (await Staging.ResolveAsync($"rollout/{Slug}", "needs-db", Ct))!.Digest;
+    }
+
+    private static async Task DockerCliAsync(string dir, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("docker", args) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["DOCKER_HOST"] = Infra.DockerHost;
+        start.Environment["DOCKER_BUILDKIT"] = "0";
+        using var p = System.Diagnostics.Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEndAsync(Ct);
+        var error = p.StandardError.ReadToEndAsync(Ct);
+        await p.WaitForExitAsync(Ct);
+        if (p.ExitCode != 0) throw new InvalidOperationException($"docker {string.Join(" ", args)}: {await output} {await error}");
+    }
+
+    public async Task ConfigureAsync(Action<Application> change)
+    {
+        await using var db = Portal.CreateDb();
+        var app = await db.Applications.SingleAsync(a => a.Slug == Slug, Ct);
+        change(app);
+        app.ConcurrencyToken = Guid.NewGuid();
+        await db.SaveChangesAsync(Ct);
+    }
+
+    public async Task<T> UseAsync<T>(Func<IServiceProvider, Task<T>> use)
+    {
+        using var scope = Portal.Services.CreateScope();
+        return await use(scope.ServiceProvider);
     }
 
     public DockerClient Engine() => new DockerClientBuilder().WithEndpoint(new Uri(Infra.DockerHost)).Build();
