@@ -65,6 +65,10 @@ public static class UseCases
         .AddScoped<ResumeRollout>()
         .AddScoped<RollBackRollout>()
         .AddScoped<RestoreRelease>()
-        .AddScoped<ListReleases>();
+        .AddScoped<ListReleases>()
+        .AddScoped<GetRollout>()
+        .AddScoped<LoadSwarm>()
+        .AddScoped<ScaleService>()
+        .AddScoped<RemoveService>();
     }
 }

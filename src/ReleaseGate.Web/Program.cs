@@ -43,6 +43,7 @@ app.MapHealthEndpoints();
 app.MapSignInEndpoints();
 app.MapCallbackApi();
 app.MapScheduleApi();
+app.MapReleasesApi();
 app.MapCalendarFeed();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -46,7 +46,7 @@ public static partial class CandidatesApi
 
     public sealed record CandidateView(Guid Id, string Application, string Version, string Digest, string Commit, string Branch,
         int BuildNumber, string BuildUrl, string SubmittedBy, CandidatePhase Phase, string? Progress, IReadOnlyList<ApprovalView> Approvals,
-        int RequiredApprovals, WindowView? TargetWindow, string? TestUrl, IReadOnlyList<EventView> Events, CandidateLinks Links, PromotionJson? Promotion);
+        int RequiredApprovals, WindowView? TargetWindow, string? TestUrl, IReadOnlyList<EventView> Events, CandidateLinks Links, PromotionJson? Promotion, ReleasesApi.RolloutJson? Rollout);
     public sealed record PromotionJson(long BytesCopied, long BytesTotal, int BlobsCopied, int BlobsTotal, int Attempts, string? ProductionDigest, string? Error);
 
     private static async Task<IResult> RegisterAsync(HttpContext http, RegisterCandidate register)
@@ -94,7 +94,7 @@ public static partial class CandidatesApi
         return ApiAnswer.Of(isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK, Created(http, candidate), $"/api/v1/candidates/{candidate.Id}");
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, GetCandidate get, GetPromotion getPromotion)
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, GetCandidate get, GetPromotion getPromotion, ReleaseGate.Core.Releases.GetRollout getRollout)
     {
         var c = await get.RunAsync(id, http.RequestAborted);
         if (c is null)
@@ -105,7 +105,8 @@ public static partial class CandidatesApi
             c.TargetWindow is { } w ? new WindowView(w.Id, w.Name, w.CutoffAt) : null, c.TestUrl,
             c.Events.Select(e => new EventView(e.At, e.Kind, e.Actor, e.Message, e.Fields, e.LogTail)).ToList(), Links(http, c.Id),
             (await getPromotion.RunAsync(id, http.RequestAborted)).Value is { } p
-                ? new PromotionJson(p.BytesCopied, p.BytesTotal, p.BlobsCopied, p.BlobsTotal, p.Attempts, p.ProductionDigest, p.Error) : null));
+                ? new PromotionJson(p.BytesCopied, p.BytesTotal, p.BlobsCopied, p.BlobsTotal, p.Attempts, p.ProductionDigest, p.Error) : null,
+            await getRollout.RunAsync(id, http.RequestAborted) is { } r ? ReleasesApi.Rollout(r) : null));
     }
 
     private static CandidateCreated Created(HttpContext http, Candidate c) =>
