@@ -68,6 +68,7 @@ public static class UseCases
         .AddScoped<ListReleases>()
         .AddScoped<GetRollout>()
         .AddScoped<LoadSwarm>()
+        .AddScoped<ListServiceTasks>()
         .AddScoped<ScaleService>()
         .AddScoped<RemoveService>();
     }

@@ -38,19 +38,10 @@ public static class ReleasesApi
                 s.Service.Name, s.Service.Mode, s.Service.Running, s.Service.Desired, s.Service.Image, s.Standing, s.Service.UpdateState,
                 s.Service.UpdateMessage, s.Service.UpdateConfig, s.Service.Ports, s.Service.EnvNames)).ToList())))
             .WithSummary("The services, like docker service ls");
-        v1.MapGet("/swarm/services/{name}/tasks", async (string name, HttpContext http, ISwarm swarm) =>
-        {
-            try
-            {
-                var tasks = await swarm.ListTasksAsync(name, http.RequestAborted);
-                return (IResult)ApiAnswer.Of(200, tasks.OrderBy(t => t.Slot).ThenByDescending(t => t.At)
-                    .Select(t => new TaskJson(t.Slot, t.Node, t.Image, t.DesiredState, t.State, t.Error)).ToList());
-            }
-            catch (SwarmException e)
-            {
-                return await ApiProblems.RefuseAsync(http, new Refusal(RefusalCode.Invalid, "", e.Message, $"无法读取 Swarm:{e.Message}"));
-            }
-        }).WithSummary("A service's tasks, like docker service ps");
+        v1.MapGet("/swarm/services/{name}/tasks", async (string name, HttpContext http, ListServiceTasks list) =>
+            await Answer(http, await list.RunAsync(name, http.RequestAborted), tasks => ApiAnswer.Of(200,
+                tasks.Select(t => new TaskJson(t.Slot, t.Node, t.Image, t.DesiredState, t.CurrentState, t.Error, t.Replaced)).ToList())))
+            .WithSummary("A service's tasks, like docker service ps");
         v1.MapPost("/swarm/services/{name}/scale", ScaleAsync).WithSummary("Set a service's replicas");
     }
 
