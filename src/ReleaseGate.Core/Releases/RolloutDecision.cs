@@ -27,7 +27,7 @@ public sealed record RolloutDecision(RolloutVerdict Verdict, string Message)
 
         if (ours)
         {
-            var said = string.IsNullOrEmpty(seen.UpdateMessage) ? "" : $" Swarm: {seen.UpdateMessage}";
+            var said = string.IsNullOrEmpty(seen.UpdateMessage) ? "" : $" Swarm: {seen.UpdateMessage.TrimEnd('.')}.";
             var taskError = FailingTask(seen, rollout.Digest) is { } t ? $" Failing task (slot {t.Slot}): {t.Error ?? t.Message}." : "";
             switch (seen.UpdateState)
             {

@@ -139,6 +139,7 @@ public class WatchRolloutTests
         var (phase, outcome, said) = await StateAsync(s);
         Assert.Equal((CandidatePhase.Errored, ReleaseOutcome.Failed), (phase, outcome));
         Assert.Contains("could not be reached", said);
+        Assert.Contains("could not be reached", Assert.Single(await s.World.MailsAsync("release-errored")).TextBody);
     }
 
     [Fact]
