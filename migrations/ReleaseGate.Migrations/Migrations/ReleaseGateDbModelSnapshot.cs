@@ -1032,7 +1032,9 @@ namespace ReleaseGate.Migrations.Migrations
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("TimeoutSeconds")
-                                .HasColumnType("INTEGER");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(600);
 
                             b1.HasKey("ApplicationId");
 
@@ -1049,17 +1051,25 @@ namespace ReleaseGate.Migrations.Migrations
 
                             b1.Property<string>("EnvironmentVariables")
                                 .IsRequired()
-                                .HasColumnType("TEXT");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT")
+                                .HasDefaultValueSql("'{}'");
 
                             b1.Property<string>("PublishedPorts")
                                 .IsRequired()
-                                .HasColumnType("TEXT");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT")
+                                .HasDefaultValueSql("'[]'");
 
                             b1.Property<int>("Replicas")
-                                .HasColumnType("INTEGER");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(1);
 
                             b1.Property<int>("StopGracePeriodSeconds")
-                                .HasColumnType("INTEGER");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(10);
 
                             b1.HasKey("ApplicationId");
 

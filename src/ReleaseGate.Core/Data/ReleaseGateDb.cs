@@ -62,11 +62,14 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.Property(a => a.ConcurrencyToken).IsConcurrencyToken();
             e.OwnsOne(a => a.TestEnvironment, t =>
                 t.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>()));
-            e.OwnsOne(a => a.Rollout);
+            // Defaults for the rows that existed before these columns; the sentinels make EF always write the value itself.
+            e.OwnsOne(a => a.Rollout, r => r.Property(x => x.TimeoutSeconds).HasDefaultValue(600).HasSentinel(int.MinValue));
             e.OwnsOne(a => a.Swarm, s =>
             {
-                s.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>());
-                s.Property(x => x.PublishedPorts).HasConversion(Json<List<string>>(), JsonComparer<List<string>>());
+                s.Property(x => x.Replicas).HasDefaultValue(1).HasSentinel(int.MinValue);
+                s.Property(x => x.StopGracePeriodSeconds).HasDefaultValue(10).HasSentinel(int.MinValue);
+                s.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>()).HasDefaultValueSql("'{}'");
+                s.Property(x => x.PublishedPorts).HasConversion(Json<List<string>>(), JsonComparer<List<string>>()).HasDefaultValueSql("'[]'");
             });
         });
 

@@ -49,5 +49,14 @@ public sealed partial class UiText
         ["SwarmUnavailable"] = ("The Swarm could not be read", "无法读取 Swarm"),
         ["SwarmEmpty"] = ("No services yet.", "还没有服务。"),
         ["Leader"] = ("leader", "主节点"),
+        ["Admin.SectionSwarm"] = ("Production service (Swarm)", "生产服务(Swarm)"),
+        ["Admin.MaxFailureRatio"] = ("Max failure ratio (0–1)", "最大失败比例(0–1)"),
+        ["Admin.TimeoutSeconds"] = ("Rollout timeout (seconds)", "滚动更新超时(秒)"),
+        ["Admin.SmokeUrl"] = ("Smoke URL (must answer 2xx)", "冒烟检查地址(须返回 2xx)"),
+        ["Admin.Replicas"] = ("Replicas", "副本数"),
+        ["Admin.PublishedPorts"] = ("Published ports", "发布端口"),
+        ["Admin.PublishedPortsHelp"] = ("PUBLISHED:TARGET, host mode, e.g. 18081:8080", "发布端口:目标端口,主机模式,例如 18081:8080"),
+        ["Admin.StopGracePeriod"] = ("Stop grace period (seconds)", "停止宽限期(秒)"),
+        ["Admin.ServiceEnvironment"] = ("Environment variables of the service", "服务的环境变量"),
     };
 }

@@ -44,35 +44,35 @@ namespace ReleaseGate.Migrations.Migrations
                 table: "Applications",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 600);
 
             migrationBuilder.AddColumn<string>(
                 name: "Swarm_EnvironmentVariables",
                 table: "Applications",
                 type: "TEXT",
                 nullable: false,
-                defaultValue: "");
+                defaultValueSql: "'{}'");
 
             migrationBuilder.AddColumn<string>(
                 name: "Swarm_PublishedPorts",
                 table: "Applications",
                 type: "TEXT",
                 nullable: false,
-                defaultValue: "");
+                defaultValueSql: "'[]'");
 
             migrationBuilder.AddColumn<int>(
                 name: "Swarm_Replicas",
                 table: "Applications",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 1);
 
             migrationBuilder.AddColumn<int>(
                 name: "Swarm_StopGracePeriodSeconds",
                 table: "Applications",
                 type: "INTEGER",
                 nullable: false,
-                defaultValue: 0);
+                defaultValue: 10);
 
             migrationBuilder.CreateTable(
                 name: "Rollouts",

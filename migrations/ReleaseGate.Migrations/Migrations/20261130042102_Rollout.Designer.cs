@@ -11,7 +11,7 @@ using ReleaseGate.Core.Data;
 namespace ReleaseGate.Migrations.Migrations
 {
     [DbContext(typeof(ReleaseGateDb))]
-    [Migration("20261130034750_Rollout")]
+    [Migration("20261130042102_Rollout")]
     partial class Rollout
     {
         /// <inheritdoc />
@@ -1035,7 +1035,9 @@ namespace ReleaseGate.Migrations.Migrations
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("TimeoutSeconds")
-                                .HasColumnType("INTEGER");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(600);
 
                             b1.HasKey("ApplicationId");
 
@@ -1052,17 +1054,25 @@ namespace ReleaseGate.Migrations.Migrations
 
                             b1.Property<string>("EnvironmentVariables")
                                 .IsRequired()
-                                .HasColumnType("TEXT");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT")
+                                .HasDefaultValueSql("'{}'");
 
                             b1.Property<string>("PublishedPorts")
                                 .IsRequired()
-                                .HasColumnType("TEXT");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT")
+                                .HasDefaultValueSql("'[]'");
 
                             b1.Property<int>("Replicas")
-                                .HasColumnType("INTEGER");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(1);
 
                             b1.Property<int>("StopGracePeriodSeconds")
-                                .HasColumnType("INTEGER");
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(10);
 
                             b1.HasKey("ApplicationId");
 
