@@ -25,6 +25,7 @@ export ReleaseGate__Admin__PasswordFile="${ReleaseGate__Admin__PasswordFile:-$PW
 export ReleaseGate__Smtp__Host="${ReleaseGate__Smtp__Host:-127.0.0.1}"
 export ReleaseGate__Smtp__Port="${ReleaseGate__Smtp__Port:-2525}"
 export ReleaseGate__TestEnvironment__DockerHost="${ReleaseGate__TestEnvironment__DockerHost:-$DOCKER_HOST}"
+export ReleaseGate__Swarm__DockerHost="${ReleaseGate__Swarm__DockerHost:-$DOCKER_HOST}"
 export ReleaseGate__Jenkins__KeyId="${ReleaseGate__Jenkins__KeyId:-demo-jenkins}"
 export ReleaseGate__Jenkins__SecretFile="${ReleaseGate__Jenkins__SecretFile:-$PWD/data/jenkins-secret}"
 export ReleaseGate__ApplicationsFile="${ReleaseGate__ApplicationsFile:-$PWD/scripts/demo/applications.yml}"

@@ -9,6 +9,7 @@ using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Mail;
 using ReleaseGate.Core.Promotions;
+using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.SignOffs;
 
@@ -62,6 +63,18 @@ public static class UseCases
         .AddScoped<SendCutoffReminders>()
         .AddScoped<PromoteCandidate>()
         .AddScoped<RetryPromotion>()
-        .AddScoped<GetPromotion>();
+        .AddScoped<GetPromotion>()
+        // Releases: the rollout port PromoteCandidate calls is filled here, in Core, on top of ISwarm.
+        .AddScoped<IRollout, StartRollout>()
+        .AddScoped<WatchRollout>()
+        .AddScoped<ResumeRollout>()
+        .AddScoped<RollBackRollout>()
+        .AddScoped<RestoreRelease>()
+        .AddScoped<ListReleases>()
+        .AddScoped<GetRollout>()
+        .AddScoped<LoadSwarm>()
+        .AddScoped<ListServiceTasks>()
+        .AddScoped<ScaleService>()
+        .AddScoped<RemoveService>();
     }
 }

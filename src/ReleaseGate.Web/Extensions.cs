@@ -36,6 +36,7 @@ public static class Extensions
         builder.AddSettings<RegistriesSettings>(problems);
         builder.AddSettings<JenkinsSettings>(problems);
         builder.AddSettings<TestEnvironmentSettings>(problems);
+        builder.AddSettings<SwarmSettings>(problems);
         builder.AddSettings<ScheduleSettings>(problems);
         builder.AddSettings<OidcSettings>(problems);
         builder.AddSettings<OidcRoleGroupsSettings>(problems);

@@ -31,6 +31,8 @@ public class LivePortal : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ReleaseGate:Database:ConnectionString", $"Data Source={databasePath}");
         builder.UseSetting("ReleaseGate:Admin:Email", AdminEmail);
         builder.UseSetting("ReleaseGate:Admin:Password", AdminPassword);
+        builder.UseSetting("ReleaseGate:Swarm:DockerHost",
+            Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/lib/releasegate-infra/docker.sock");
         builder.UseSetting("ReleaseGate:TestEnvironment:DockerHost",
             Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/lib/releasegate-infra/docker.sock");
     }

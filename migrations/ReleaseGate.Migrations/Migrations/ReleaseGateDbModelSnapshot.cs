@@ -597,9 +597,17 @@ namespace ReleaseGate.Migrations.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long>("StartedAt")
@@ -618,6 +626,76 @@ namespace ReleaseGate.Migrations.Migrations
                     b.HasIndex("ApplicationId", "StartedAt");
 
                     b.ToTable("Releases");
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Releases.Rollout", b =>
+                {
+                    b.Property<long>("ReleaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("CandidateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Deadline")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FailedLooks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Finished")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Image")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ObservedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousImage")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousUpdateStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Service")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tasks")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UpdateStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Updated")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ReleaseId");
+
+                    b.ToTable("Rollouts");
                 });
 
             modelBuilder.Entity("ReleaseGate.Core.Schedule.CalendarFeed", b =>
@@ -1017,6 +1095,9 @@ namespace ReleaseGate.Migrations.Migrations
                                 .HasMaxLength(16)
                                 .HasColumnType("TEXT");
 
+                            b1.Property<double>("MaxFailureRatio")
+                                .HasColumnType("REAL");
+
                             b1.Property<int>("MonitorSeconds")
                                 .HasColumnType("INTEGER");
 
@@ -1027,6 +1108,50 @@ namespace ReleaseGate.Migrations.Migrations
 
                             b1.Property<int>("Parallelism")
                                 .HasColumnType("INTEGER");
+
+                            b1.Property<string>("SmokeUrl")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("TimeoutSeconds")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(600);
+
+                            b1.HasKey("ApplicationId");
+
+                            b1.ToTable("Applications");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApplicationId");
+                        });
+
+                    b.OwnsOne("ReleaseGate.Core.Applications.SwarmServiceSpec", "Swarm", b1 =>
+                        {
+                            b1.Property<int>("ApplicationId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("EnvironmentVariables")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT")
+                                .HasDefaultValueSql("'{}'");
+
+                            b1.Property<string>("PublishedPorts")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("TEXT")
+                                .HasDefaultValueSql("'[]'");
+
+                            b1.Property<int>("Replicas")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(1);
+
+                            b1.Property<int>("StopGracePeriodSeconds")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(10);
 
                             b1.HasKey("ApplicationId");
 
@@ -1073,6 +1198,9 @@ namespace ReleaseGate.Migrations.Migrations
                     b.Navigation("Rollout")
                         .IsRequired();
 
+                    b.Navigation("Swarm")
+                        .IsRequired();
+
                     b.Navigation("TestEnvironment")
                         .IsRequired();
                 });
@@ -1111,6 +1239,15 @@ namespace ReleaseGate.Migrations.Migrations
                     b.HasOne("ReleaseGate.Core.Applications.Application", null)
                         .WithMany()
                         .HasForeignKey("ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Releases.Rollout", b =>
+                {
+                    b.HasOne("ReleaseGate.Core.Releases.Release", null)
+                        .WithOne()
+                        .HasForeignKey("ReleaseGate.Core.Releases.Rollout", "ReleaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

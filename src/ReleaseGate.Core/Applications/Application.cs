@@ -18,6 +18,8 @@ public sealed class Application
     public List<string> TeamEmails { get; set; } = [];
     public List<string> QaEmails { get; set; } = [];
     public RolloutPolicy Rollout { get; set; } = new();
+    /// <summary>How the production service is created on its first release.</summary>
+    public SwarmServiceSpec Swarm { get; set; } = new();
     /// <summary>Declared in the applications file; the file wins over edits in the portal.</summary>
     public bool ManagedByFile { get; set; }
     /// <summary>Changes on every save, so two admins editing at once cannot overwrite each other unseen.</summary>
@@ -36,6 +38,7 @@ public sealed class Application
         QaEmails = other.QaEmails;
         TestEnvironment = other.TestEnvironment;
         Rollout = other.Rollout;
+        Swarm = other.Swarm;
         ConcurrencyToken = Guid.NewGuid();
     }
 }
@@ -62,4 +65,21 @@ public sealed class RolloutPolicy
     public int MonitorSeconds { get; set; } = 15;
     public RolloutFailureAction FailureAction { get; set; } = RolloutFailureAction.Rollback;
     public RolloutOrder Order { get; set; } = RolloutOrder.StopFirst;
+    /// <summary>Share of failed tasks Swarm tolerates before the failure action (0 = none).</summary>
+    public double MaxFailureRatio { get; set; }
+    /// <summary>A rollout not finished by then ends Errored.</summary>
+    public int TimeoutSeconds { get; set; } = 600;
+    /// <summary>When set, a rollout is released only once this answers 2xx.</summary>
+    public string SmokeUrl { get; set; } = "";
+}
+
+/// <summary>The production service as `docker service create` would make it on the first release.</summary>
+public sealed class SwarmServiceSpec
+{
+    public int Replicas { get; set; } = 1;
+    /// <summary>"published:target" pairs, published in host mode.</summary>
+    public List<string> PublishedPorts { get; set; } = [];
+    public Dictionary<string, string> EnvironmentVariables { get; set; } = [];
+    /// <summary>How long Swarm waits after SIGTERM before killing a task.</summary>
+    public int StopGracePeriodSeconds { get; set; } = 10;
 }

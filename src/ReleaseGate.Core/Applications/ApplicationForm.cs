@@ -32,9 +32,20 @@ public sealed class ApplicationForm
     public int MonitorSeconds { get; set; } = 15;
     public RolloutFailureAction FailureAction { get; set; } = RolloutFailureAction.Rollback;
     public RolloutOrder Order { get; set; } = RolloutOrder.StopFirst;
+    public double MaxFailureRatio { get; set; }
+    public int TimeoutSeconds { get; set; } = 600;
+    public string SmokeUrl { get; set; } = "";
+    /// <summary>The production service as its first release creates it.</summary>
+    public int Replicas { get; set; } = 1;
+    /// <summary>PUBLISHED:TARGET pairs separated by commas or spaces.</summary>
+    public string PublishedPorts { get; set; } = "";
+    /// <summary>One <c>KEY=VALUE</c> a line, for the production service.</summary>
+    public string ServiceEnvironmentVariables { get; set; } = "";
+    public int StopGracePeriodSeconds { get; set; } = 10;
     public bool ManagedByFile { get; private set; }
 
     public const string EnvironmentVariablesField = "testEnvironment.environmentVariables";
+    public const string ServiceEnvironmentVariablesField = "swarm.environmentVariables";
 
     private static readonly char[] ListSeparators = [',', ';', '\n', '\r'];
 
@@ -50,6 +61,9 @@ public sealed class ApplicationForm
         HealthPath = a.TestEnvironment.HealthPath, HealthTimeoutSeconds = a.TestEnvironment.HealthTimeoutSeconds,
         Parallelism = a.Rollout.Parallelism, DelaySeconds = a.Rollout.DelaySeconds, MonitorSeconds = a.Rollout.MonitorSeconds,
         FailureAction = a.Rollout.FailureAction, Order = a.Rollout.Order, ManagedByFile = a.ManagedByFile,
+        MaxFailureRatio = a.Rollout.MaxFailureRatio, TimeoutSeconds = a.Rollout.TimeoutSeconds, SmokeUrl = a.Rollout.SmokeUrl,
+        Replicas = a.Swarm.Replicas, PublishedPorts = string.Join(", ", a.Swarm.PublishedPorts), StopGracePeriodSeconds = a.Swarm.StopGracePeriodSeconds,
+        ServiceEnvironmentVariables = string.Join("\n", a.Swarm.EnvironmentVariables.Select(kv => $"{kv.Key}={kv.Value}")),
     };
 
     /// <summary>The application this form describes, and what in its text does not parse.</summary>
@@ -72,7 +86,7 @@ public sealed class ApplicationForm
                 ContainerName = ContainerName.Trim(),
                 PublishedPort = PublishedPort,
                 ContainerPort = ContainerPort,
-                EnvironmentVariables = Variables(EnvironmentVariables, problems),
+                EnvironmentVariables = Variables(EnvironmentVariables, problems, EnvironmentVariablesField),
                 HealthPath = HealthPath.Trim(),
                 HealthTimeoutSeconds = HealthTimeoutSeconds,
             },
@@ -80,6 +94,13 @@ public sealed class ApplicationForm
             {
                 Parallelism = Parallelism, DelaySeconds = DelaySeconds, MonitorSeconds = MonitorSeconds,
                 FailureAction = FailureAction, Order = Order,
+                MaxFailureRatio = MaxFailureRatio, TimeoutSeconds = TimeoutSeconds, SmokeUrl = SmokeUrl.Trim(),
+            },
+            Swarm = new SwarmServiceSpec
+            {
+                Replicas = Replicas, StopGracePeriodSeconds = StopGracePeriodSeconds,
+                PublishedPorts = PublishedPorts.Split([',', ' ', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(),
+                EnvironmentVariables = Variables(ServiceEnvironmentVariables, problems, ServiceEnvironmentVariablesField),
             },
         };
         return (application, problems);
@@ -89,7 +110,7 @@ public sealed class ApplicationForm
         text.Split(ListSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
-    private static Dictionary<string, string> Variables(string text, List<FieldProblem> problems)
+    private static Dictionary<string, string> Variables(string text, List<FieldProblem> problems, string field)
     {
         var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         var lines = text.Replace("\r", "").Split('\n');
@@ -99,9 +120,9 @@ public sealed class ApplicationForm
             var equals = lines[i].IndexOf('=');
             var key = equals < 0 ? "" : lines[i][..equals].Trim();
             if (key.Length == 0 || key.Any(char.IsWhiteSpace))
-                problems.Add(new FieldProblem(EnvironmentVariablesField, $"line {i + 1} must be KEY=VALUE.", $"第 {i + 1} 行必须是 KEY=VALUE 格式。"));
+                problems.Add(new FieldProblem(field, $"line {i + 1} must be KEY=VALUE.", $"第 {i + 1} 行必须是 KEY=VALUE 格式。"));
             else if (!variables.TryAdd(key, lines[i][(equals + 1)..]))
-                problems.Add(new FieldProblem(EnvironmentVariablesField, $"line {i + 1}: {key} is set twice.", $"第 {i + 1} 行:{key} 被重复设置。"));
+                problems.Add(new FieldProblem(field, $"line {i + 1}: {key} is set twice.", $"第 {i + 1} 行:{key} 被重复设置。"));
         }
         return variables;
     }

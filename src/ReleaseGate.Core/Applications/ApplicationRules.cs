@@ -51,5 +51,19 @@ public static partial class ApplicationRules
         if (r.Parallelism is < 0 or > 100) yield return new FieldProblem("rollout.parallelism", "must be between 0 (all at once) and 100.", "必须在 0(全部同时)到 100 之间。");
         if (r.DelaySeconds is < 0 or > 3600) yield return new FieldProblem("rollout.delaySeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
         if (r.MonitorSeconds is < 0 or > 3600) yield return new FieldProblem("rollout.monitorSeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
+        if (r.MaxFailureRatio is < 0 or > 1) yield return new FieldProblem("rollout.maxFailureRatio", "must be between 0 and 1.", "必须在 0 到 1 之间。");
+        if (r.TimeoutSeconds is < 1 or > 86400) yield return new FieldProblem("rollout.timeoutSeconds", "must be between 1 and 86400.", "必须在 1 到 86400 之间。");
+        if (r.SmokeUrl.Length > 0 && (!Uri.TryCreate(r.SmokeUrl, UriKind.Absolute, out var smoke) || smoke.Scheme is not ("http" or "https")))
+            yield return new FieldProblem("rollout.smokeUrl", "must be an absolute http or https URL.", "必须是完整的 http 或 https 地址。");
+
+        var sw = a.Swarm;
+        if (sw.Replicas is < 0 or > 100) yield return new FieldProblem("swarm.replicas", "must be between 0 and 100.", "必须在 0 到 100 之间。");
+        if (sw.StopGracePeriodSeconds is < 0 or > 3600) yield return new FieldProblem("swarm.stopGracePeriodSeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
+        foreach (var port in sw.PublishedPorts.Where(p => !IsPortPair(p)))
+            yield return new FieldProblem("swarm.publishedPorts", $"'{port}' must be PUBLISHED:TARGET (or one port), each between 1 and 65535.", $"'{port}' 必须是 发布端口:目标端口(或单个端口),均在 1 到 65535 之间。");
     }
+
+    /// <summary>"8080" or "18080:8080": what the Swarm adapter publishes in host mode.</summary>
+    private static bool IsPortPair(string text) =>
+        text.Split(':') is { Length: 1 or 2 } parts && parts.All(p => int.TryParse(p, out var n) && n is >= 1 and <= 65535);
 }

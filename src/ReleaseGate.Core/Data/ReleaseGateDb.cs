@@ -32,6 +32,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
     public DbSet<Promotion> Promotions => Set<Promotion>();
     public DbSet<Release> Releases => Set<Release>();
+    public DbSet<Rollout> Rollouts => Set<Rollout>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Integration> Integrations => Set<Integration>();
@@ -63,7 +64,15 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.Property(a => a.ConcurrencyToken).IsConcurrencyToken();
             e.OwnsOne(a => a.TestEnvironment, t =>
                 t.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>()));
-            e.OwnsOne(a => a.Rollout);
+            // Defaults for the rows that existed before these columns; the sentinels make EF always write the value itself.
+            e.OwnsOne(a => a.Rollout, r => r.Property(x => x.TimeoutSeconds).HasDefaultValue(600).HasSentinel(int.MinValue));
+            e.OwnsOne(a => a.Swarm, s =>
+            {
+                s.Property(x => x.Replicas).HasDefaultValue(1).HasSentinel(int.MinValue);
+                s.Property(x => x.StopGracePeriodSeconds).HasDefaultValue(10).HasSentinel(int.MinValue);
+                s.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>()).HasDefaultValueSql("'{}'");
+                s.Property(x => x.PublishedPorts).HasConversion(Json<List<string>>(), JsonComparer<List<string>>()).HasDefaultValueSql("'[]'");
+            });
         });
 
         model.Entity<Candidate>(e =>
@@ -101,6 +110,13 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         {
             e.HasIndex(r => new { r.ApplicationId, r.StartedAt });
             e.HasOne<Application>().WithMany().HasForeignKey(r => r.ApplicationId);
+        });
+
+        model.Entity<Rollout>(e =>
+        {
+            e.HasKey(r => r.ReleaseId);
+            e.HasOne<Release>().WithOne().HasForeignKey<Rollout>(r => r.ReleaseId);
+            e.Property(r => r.Tasks).HasConversion(Json<List<RolloutTask>>(), JsonComparer<List<RolloutTask>>());
         });
 
         model.Entity<AuditEvent>(e =>

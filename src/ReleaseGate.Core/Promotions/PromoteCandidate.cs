@@ -92,7 +92,7 @@ public sealed class PromoteCandidate(
         RolloutStart start;
         try
         {
-            start = await rollout.StartAsync(new RolloutRequest(c.Id, c.Application.SwarmService, $"{c.Application.ProductionRepository}@{c.Digest}", c.Application.Rollout), ct);
+            start = await rollout.StartAsync(new RolloutRequest(c.Id, c.Application.SwarmService, StartRollout.ImageOf(c.Application, c.Version, c.Digest), c.Application.Rollout), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -17,4 +17,8 @@ public sealed class Release
     public DateTimeOffset? FinishedAt { get; set; }
     public ReleaseOutcome Outcome { get; set; } = ReleaseOutcome.Running;
     public string StartedBy { get; init; } = "";
+    /// <summary>Why a release manager restored this digest.</summary>
+    public string Reason { get; init; } = "";
+    /// <summary>For a failure: Swarm's message and the failing task's error.</summary>
+    public string Message { get; set; } = "";
 }

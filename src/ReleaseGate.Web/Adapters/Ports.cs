@@ -2,6 +2,7 @@ using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Mail;
 using ReleaseGate.Core.Promotions;
+using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Web.Adapters.Docker;
 using ReleaseGate.Web.Adapters.Mail;
@@ -35,7 +36,10 @@ public static class Ports
         // Promotions: the signed digest copied staging → production (registry HTTP API), queued durably (Quartz).
         services.AddSingleton<IImagePromotion, RegistryPromotion>();
         services.AddSingleton<IPromotionQueue, QuartzPromotionQueue>();
-        // Promotions: the Swarm rolling update; until its adapter exists this says so and the candidate ends Errored.
-        services.AddSingleton<IRollout, RolloutNotAvailable>();
+        // Releases: the production Swarm (Docker.DotNet), the smoke URL (HTTP), and the durable looks at a rollout (Quartz).
+        // Promotions' IRollout is filled by Core's StartRollout on top of these (UseCases).
+        services.AddSingleton<ISwarm, SwarmEngine>();
+        services.AddSingleton<ISmokeTest, HttpSmokeTest>();
+        services.AddSingleton<IRolloutWatch, QuartzRolloutWatch>();
     }
 }

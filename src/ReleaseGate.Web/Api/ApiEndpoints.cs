@@ -19,6 +19,7 @@ public static class ApiEndpoints
         people.MapAuditApi();
         people.MapUsersApi();
         people.MapScheduleApi();
+        people.MapReleasesApi();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
     }
 }

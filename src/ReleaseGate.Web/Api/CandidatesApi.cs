@@ -47,7 +47,7 @@ public static partial class CandidatesApi
     public sealed record CandidateView(Guid Id, string Application, string Version, string Digest, string Commit, string Branch,
         int BuildNumber, string BuildUrl, string SubmittedBy, CandidatePhase Phase, string? Progress, IReadOnlyList<ApprovalView> Approvals,
         int RequiredApprovals, WindowView? TargetWindow, string? TestUrl, IReadOnlyList<EventView> Events, CandidateLinks Links,
-        IReadOnlyList<SignOffView> SignOffs, IReadOnlyList<CommitChange> Changes, PromotionJson? Promotion);
+        IReadOnlyList<SignOffView> SignOffs, IReadOnlyList<CommitChange> Changes, PromotionJson? Promotion, ReleasesApi.RolloutJson? Rollout);
 
     public sealed record PromotionJson(long BytesCopied, long BytesTotal, int BlobsCopied, int BlobsTotal, int Attempts, string? ProductionDigest, string? Error);
 
@@ -96,13 +96,14 @@ public static partial class CandidatesApi
         return ApiAnswer.Of(isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK, Created(http, candidate), $"/api/v1/candidates/{candidate.Id}");
     }
 
-    public static CandidateView View(HttpContext http, CandidateDetails c, PromotionView? p) => new(c.Id, c.Application, c.Version, c.Digest, c.Commit, c.Branch,
+    public static CandidateView View(HttpContext http, CandidateDetails c, PromotionView? p, ReleaseGate.Core.Releases.Rollout? r) => new(c.Id, c.Application, c.Version, c.Digest, c.Commit, c.Branch,
         c.BuildNumber, c.BuildUrl, c.SubmittedBy, c.Phase, c.Progress,
         c.Approvals.Select(a => new ApprovalView(a.User, a.At)).ToList(), c.RequiredApprovals,
         c.TargetWindow is { } w ? new WindowView(w.Id, w.Name, w.CutoffAt) : null, c.TestUrl,
         c.Events.Select(e => new EventView(e.At, e.Kind, e.Actor, e.Message, e.Fields, e.LogTail)).ToList(), Links(http, c.Id),
         c.Votes.Select(v => new SignOffView(v.User, v.Decision, v.Comment, v.At, v.CountsForDigest)).ToList(), c.Changes,
-        p is null ? null : new PromotionJson(p.BytesCopied, p.BytesTotal, p.BlobsCopied, p.BlobsTotal, p.Attempts, p.ProductionDigest, p.Error));
+        p is null ? null : new PromotionJson(p.BytesCopied, p.BytesTotal, p.BlobsCopied, p.BlobsTotal, p.Attempts, p.ProductionDigest, p.Error),
+        r is null ? null : ReleasesApi.Rollout(r));
 
     private static CandidateCreated Created(HttpContext http, Candidate c) =>
         new(c.Id, c.Application.Slug, c.Version, c.Digest, c.Phase, Links(http, c.Id));

@@ -67,9 +67,10 @@ public static partial class PeopleCandidatesApi
         return fallback;
     }
 
-    private static async Task<IResult> GetAsync(Guid id, HttpContext http, GetCandidate get, GetPromotion promotion) =>
+    private static async Task<IResult> GetAsync(Guid id, HttpContext http, GetCandidate get, GetPromotion promotion, ReleaseGate.Core.Releases.GetRollout rollout) =>
         await get.RunAsync(id, http.RequestAborted) is { } c
-            ? ApiAnswer.Of(StatusCodes.Status200OK, CandidatesApi.View(http, c, (await promotion.RunAsync(id, http.RequestAborted)).Value))
+            ? ApiAnswer.Of(StatusCodes.Status200OK, CandidatesApi.View(http, c, (await promotion.RunAsync(id, http.RequestAborted)).Value,
+                await rollout.RunAsync(id, http.RequestAborted)))
             : await NotFound(http, id);
 
     private static async Task<IResult> VoteAsync(Guid id, HttpContext http, SignOffCandidate signOff, GetCandidate get, SignOffDecision decision)
@@ -86,7 +87,7 @@ public static partial class PeopleCandidatesApi
         var outcome = await signOff.RunAsync(new SignOffRequest(id, user, decision, comment, digest!, ConcurrencyToken: null), http.RequestAborted);
         if (outcome.Refusal is { } refusal) return await ApiProblems.RefuseAsync(http, refusal);
         var c = await get.RunAsync(id, http.RequestAborted);
-        return ApiAnswer.Of(StatusCodes.Status201Created, CandidatesApi.View(http, c!, null), $"/api/v1/candidates/{id}");
+        return ApiAnswer.Of(StatusCodes.Status201Created, CandidatesApi.View(http, c!, null, null), $"/api/v1/candidates/{id}");
     }
 
     private static async Task<IResult> WithdrawAsync(Guid id, HttpContext http, WithdrawApproval withdraw)

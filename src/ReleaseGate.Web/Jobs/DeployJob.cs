@@ -74,6 +74,8 @@ public sealed class DeploymentCatchUp(IServiceScopeFactory scopes, IHostApplicat
             if (waiting.Count > 0) log.LogInformation("Queued {Count} registered candidates for deployment", waiting.Count);
             var promoting = await QuartzPromotionQueue.CatchUpAsync(scope.ServiceProvider, CancellationToken.None);
             if (promoting > 0) log.LogInformation("Queued {Count} promoting candidates", promoting);
+            var watching = await QuartzRolloutWatch.CatchUpAsync(scope.ServiceProvider, CancellationToken.None);
+            if (watching > 0) log.LogInformation("Looking again at {Count} rollouts", watching);
             await scope.ServiceProvider.GetRequiredService<WindowTriggers>().SyncAsync(CancellationToken.None);
         }
         catch (Exception e)

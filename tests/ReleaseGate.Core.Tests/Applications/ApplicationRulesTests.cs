@@ -20,6 +20,11 @@ public class ApplicationRulesTests
         { "testEnvironment.healthPath", a => a.TestEnvironment.HealthPath = "health" },
         { "testEnvironment.healthTimeoutSeconds", a => a.TestEnvironment.HealthTimeoutSeconds = 0 },
         { "rollout.parallelism", a => a.Rollout.Parallelism = -1 },
+        { "rollout.maxFailureRatio", a => a.Rollout.MaxFailureRatio = 1.5 },
+        { "rollout.timeoutSeconds", a => a.Rollout.TimeoutSeconds = 0 },
+        { "rollout.smokeUrl", a => a.Rollout.SmokeUrl = "/health" },
+        { "swarm.replicas", a => a.Swarm.Replicas = -1 },
+        { "swarm.publishedPorts", a => a.Swarm.PublishedPorts = ["18080:8080", "80:http"] },
     };
 
     [Theory]

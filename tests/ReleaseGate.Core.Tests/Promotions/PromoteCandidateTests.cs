@@ -70,26 +70,26 @@ public class PromoteCandidateTests
     }
 
     [Fact]
-    public async Task A_swarm_application_whose_rollout_is_not_available_ends_errored_with_that_reason()
+    public async Task A_swarm_application_whose_rollout_cannot_start_ends_errored_with_that_reason()
     {
         await using var world = await CreateAsync();
         var c = await PromotingAsync(world, registryOnly: false);
-        var rollout = new FakeRollout { Answer = RolloutStart.NotStarted("rollout is not available yet") };
+        var rollout = new FakeRollout { Answer = RolloutStart.NotStarted("Swarm refused the update") };
 
         var outcome = await Promote(world, new FakeImagePromotion(), rollout).RunAsync(c.Id, Ct);
 
         Assert.Equal(CandidatePhase.Errored, outcome.Value);
         var request = Assert.Single(rollout.Requests);
-        Assert.Equal(("orders-api", $"127.0.0.1:5002/orders-api@{c.Digest}"), (request.Service, request.Image));
+        Assert.Equal(("orders-api", $"127.0.0.1:5002/orders-api:1.4.2@{c.Digest}"), (request.Service, request.Image));
         var after = await world.ReloadAsync(c.Id);
         Assert.Equal(CandidatePhase.Errored, after.Phase);
-        Assert.Contains("rollout is not available yet", after.Events[^1].Message);
+        Assert.Contains("Swarm refused the update", after.Events[^1].Message);
         Assert.Contains(after.Events, e => e.Kind == "RollingOut");
         await using var db = world.Dbs.CreateDbContext();
         Assert.Equal(ReleaseOutcome.Failed, (await db.Releases.SingleAsync(Ct)).Outcome);
         var promotion = (await new GetPromotion(world.Dbs).RunAsync(c.Id, Ct)).Value!;
         Assert.Equal((c.Digest, 3, (string?)null), (promotion.ProductionDigest, promotion.BlobsCopied, promotion.Error));
-        Assert.Contains("rollout is not available yet", Assert.Single(await world.MailsAsync("candidate-errored")).TextBody);
+        Assert.Contains("Swarm refused the update", Assert.Single(await world.MailsAsync("candidate-errored")).TextBody);
         Assert.Empty(await world.MailsAsync("candidate-released"));
     }
 
@@ -196,7 +196,7 @@ internal sealed class FakeImagePromotion : IImagePromotion
 
 internal sealed class FakeRollout : IRollout
 {
-    public RolloutStart Answer { get; init; } = RolloutStart.NotStarted("rollout is not available yet");
+    public RolloutStart Answer { get; init; } = RolloutStart.NotStarted("Swarm refused the update");
     public List<RolloutRequest> Requests { get; } = [];
 
     public Task<RolloutStart> StartAsync(RolloutRequest request, CancellationToken ct)

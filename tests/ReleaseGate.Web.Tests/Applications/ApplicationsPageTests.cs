@@ -147,6 +147,31 @@ public class ApplicationsPageTests : ComponentTests
     }
 
     [Fact]
+    public void The_production_service_settings_are_saved_and_a_bad_port_is_refused_next_to_it()
+    {
+        SignInAs("admin@example.com", "Admin");
+        RenderProviders();
+        var page = Render<ApplicationEditPage>();
+        FillValid(page);
+        Fill(page, "app-swarm-replicas", "3");
+        Fill(page, "app-swarm-publishedPorts", "18081:8080, 80:http");
+        Fill(page, "app-swarm-environmentVariables", "DATABASE_URL=postgres://db/orders");
+        Fill(page, "app-rollout-smokeUrl", "http://127.0.0.1:18081/health");
+
+        page.Find("#save-application").Click();
+        page.WaitForAssertion(() => Assert.Contains("must be PUBLISHED:TARGET", ProblemNextTo(page, "app-swarm-publishedPorts")));
+
+        Fill(page, "app-swarm-publishedPorts", "18081:8080");
+        page.Find("#save-application").Click();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        page.WaitForAssertion(() => Assert.EndsWith("/applications", navigation.Uri));
+        using var db = Database.CreateDbContext();
+        var app = db.Applications.Single();
+        Assert.Equal((3, "18081:8080", "postgres://db/orders"), (app.Swarm.Replicas, Assert.Single(app.Swarm.PublishedPorts), app.Swarm.EnvironmentVariables["DATABASE_URL"]));
+        Assert.Equal("http://127.0.0.1:18081/health", app.Rollout.SmokeUrl);
+    }
+
+    [Fact]
     public void A_port_used_by_another_application_is_refused_next_to_the_port()
     {
         SignInAs("admin@example.com", "Admin");

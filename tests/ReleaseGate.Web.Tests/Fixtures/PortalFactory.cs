@@ -25,6 +25,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         Settings["ReleaseGate:Admin:Password"] = AdminPassword;
         // The project's own engine (scripts/infra.sh), never whatever else the machine runs.
         Settings["ReleaseGate:TestEnvironment:DockerHost"] = Infra.DockerHost;
+        Settings["ReleaseGate:Swarm:DockerHost"] = Infra.DockerHost;
     }
 
     private readonly List<Action<IServiceCollection>> replacements = [];

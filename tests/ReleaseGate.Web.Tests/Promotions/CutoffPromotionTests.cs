@@ -6,7 +6,6 @@ using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.SignOffs;
 using ReleaseGate.Core.Users;
 using ReleaseGate.Registry;
-using ReleaseGate.Web.Adapters.Swarm;
 
 namespace ReleaseGate.Web.Tests;
 
@@ -81,9 +80,10 @@ public class CutoffPromotionTests
     }
 
     [Fact]
-    public async Task A_swarm_application_ends_errored_saying_rollout_is_not_available_never_released()
+    public async Task A_swarm_application_whose_swarm_cannot_be_reached_ends_errored_never_released()
     {
         await using var portal = new ApiPortal();
+        portal.Settings["ReleaseGate:Swarm:DockerHost"] = "unix:///nonexistent/docker.sock";
         var slug = $"swarm-{Guid.NewGuid():N}"[..20];
         var id = await ApprovedCandidateAsync(portal, slug, swarmService: slug);
 
@@ -91,7 +91,7 @@ public class CutoffPromotionTests
 
         var errored = await portal.WaitForPhaseAsync(id, TimeSpan.FromSeconds(60), CandidatePhase.Errored, CandidatePhase.Released);
         Assert.Equal(CandidatePhase.Errored, errored.Phase);
-        Assert.Contains(errored.Events, e => e.Message.Contains(RolloutNotAvailable.Reason));
+        Assert.Contains(errored.Events, e => e.Kind == nameof(CandidatePhase.Errored) && e.Message.Contains("could not be reached"));
         Assert.Equal(errored.Digest, await ProductionDigestAsync(slug)); // copied, but not reported as released
         await using var db = portal.CreateDb();
         Assert.False(await db.Releases.AnyAsync(r => r.CandidateId == id && r.Outcome == Core.Releases.ReleaseOutcome.Succeeded, Ct));

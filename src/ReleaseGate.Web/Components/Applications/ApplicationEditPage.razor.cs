@@ -24,6 +24,8 @@ public partial class ApplicationEditPage
         "slug", "displayName", "stagingRepository", "productionRepository", "swarmService", "requiredApprovals", "teamEmails", "qaEmails",
         "testEnvironment.containerName", "testEnvironment.publishedPort", "testEnvironment.containerPort", ApplicationForm.EnvironmentVariablesField,
         "testEnvironment.healthPath", "testEnvironment.healthTimeoutSeconds", "rollout.parallelism", "rollout.delaySeconds", "rollout.monitorSeconds",
+        "rollout.maxFailureRatio", "rollout.timeoutSeconds", "rollout.smokeUrl", "swarm.replicas", "swarm.publishedPorts",
+        "swarm.stopGracePeriodSeconds", ApplicationForm.ServiceEnvironmentVariablesField,
     ];
 
     private string Title => Id is null ? L["Admin.NewApplication"] : form?.Slug ?? L["Applications"];

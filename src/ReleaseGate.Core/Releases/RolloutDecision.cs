@@ -1,0 +1,66 @@
+namespace ReleaseGate.Core.Releases;
+
+public enum RolloutVerdict { Watching, Converged, RolledBack, Paused, Errored }
+
+/// <summary>What one observation means for a rollout, with the sentence a person reads.</summary>
+public sealed record RolloutDecision(RolloutVerdict Verdict, string Message)
+{
+    // Swarm's update states (a free string: clients list only some of them).
+    public const string Updating = "updating", Paused = "paused", Completed = "completed",
+        RollbackStarted = "rollback_started", RollbackPaused = "rollback_paused", RollbackCompleted = "rollback_completed";
+
+    /// <summary>
+    /// Decides from what Swarm shows. An update status older than ours (an earlier update's) never counts; another
+    /// update started after ours, or another image in the spec, means someone else changed the service. Swarm's
+    /// automatic rollback is a failure even though the service runs again: the docker CLI exits 0 there, we do not.
+    /// </summary>
+    public static RolloutDecision Decide(Rollout rollout, SwarmObservation seen, DateTimeOffset now)
+    {
+        if (!seen.Exists)
+            return new(RolloutVerdict.Errored, $"The service '{rollout.Service}' no longer exists: someone removed it during the rollout.");
+        var ours = seen.UpdateStartedAt is { } started && started != rollout.PreviousUpdateStartedAt;
+        var rollingBack = seen.UpdateState is RollbackStarted or RollbackPaused or RollbackCompleted;
+        if (!rollingBack && seen.Image is { } image && image != rollout.Image)
+            return new(RolloutVerdict.Errored, $"The service was changed by someone else during the rollout: it now runs {image}, not {rollout.Image}.");
+        if (!rollingBack && ours && rollout.UpdateStartedAt is { } mine && seen.UpdateStartedAt != mine)
+            return new(RolloutVerdict.Errored, $"The service was changed by someone else during the rollout: another update started at {seen.UpdateStartedAt:O}.");
+
+        if (ours)
+        {
+            var said = string.IsNullOrEmpty(seen.UpdateMessage) ? "" : $" Swarm: {seen.UpdateMessage.TrimEnd('.')}.";
+            var taskError = FailingTask(seen, rollout.Digest) is { } t ? $" Failing task (slot {t.Slot}): {t.Error ?? t.Message}." : "";
+            switch (seen.UpdateState)
+            {
+                case RollbackCompleted:
+                    return new(RolloutVerdict.RolledBack, $"The update failed and Swarm rolled the service back to the previous version.{said}{taskError}");
+                case RollbackPaused:
+                    return new(RolloutVerdict.Errored, $"The update failed and Swarm's rollback paused too: the service needs a person.{said}{taskError}");
+                case Paused:
+                    return new(RolloutVerdict.Paused, $"Swarm paused the update.{said}{taskError}");
+                case RollbackStarted:
+                    return Waiting(rollout, now, "Swarm is rolling the service back." + said);
+            }
+        }
+        var (updated, total) = Progress(seen, rollout.Digest);
+        var settled = seen.UpdateState is null or Completed || !ours;
+        if (settled && updated >= total && total > 0 && seen.Tasks.Where(t => t.Running).All(t => OnDigest(t.Image, rollout.Digest)))
+            return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}).");
+        return Waiting(rollout, now, $"{updated}/{total} tasks updated.");
+    }
+
+    private static RolloutDecision Waiting(Rollout rollout, DateTimeOffset now, string message) =>
+        now >= rollout.Deadline
+            ? new(RolloutVerdict.Errored, $"The rollout did not finish within its timeout ({(rollout.Deadline - rollout.StartedAt).TotalSeconds:0} s). {message}")
+            : new(RolloutVerdict.Watching, message);
+
+    /// <summary>Running tasks on the digest, out of the replicas Swarm wants.</summary>
+    public static (int Updated, int Total) Progress(SwarmObservation seen, string digest) =>
+        (seen.Tasks.Count(t => t.Running && OnDigest(t.Image, digest)), seen.DesiredReplicas);
+
+    public static bool OnDigest(string image, string digest) => image.EndsWith("@" + digest, StringComparison.Ordinal);
+
+    /// <summary>The newest task of the new image that failed, whose error tells why the update did.</summary>
+    private static SwarmTask? FailingTask(SwarmObservation seen, string digest) =>
+        seen.Tasks.Where(t => OnDigest(t.Image, digest) && t.State is "failed" or "rejected" && (t.Error ?? t.Message).Length > 0)
+            .OrderByDescending(t => t.At).FirstOrDefault();
+}

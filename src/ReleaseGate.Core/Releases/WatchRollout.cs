@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Data;
+
+namespace ReleaseGate.Core.Releases;
+
+/// <summary>
+/// One look at a release's rollout: observe Swarm, store the observation, decide. Answers when to look again (null when
+/// done), so no thread waits for minutes and a portal killed half-way simply looks again after its restart.
+/// </summary>
+public sealed class WatchRollout(
+    IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm, ISmokeTest smoke, ICandidateChanges changes, TimeProvider time, PortalLinks links)
+{
+    public static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(1);
+    /// <summary>Looks in a row that may fail to reach the engine before the rollout ends Errored.</summary>
+    public const int UnreachableLimit = 5;
+
+    public async Task<TimeSpan?> RunAsync(long releaseId, CancellationToken ct = default)
+    {
+        try
+        {
+            return await LookAsync(releaseId, ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return LookEvery; // a person acted on the candidate meanwhile: look again with fresh rows
+        }
+    }
+
+    private async Task<TimeSpan?> LookAsync(long releaseId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var rollout = await db.Rollouts.SingleOrDefaultAsync(r => r.ReleaseId == releaseId, ct);
+        if (rollout is null) return null;
+        var release = await db.Releases.SingleAsync(r => r.Id == releaseId, ct);
+        var app = await db.Applications.SingleAsync(a => a.Id == release.ApplicationId, ct);
+        var candidate = release.Kind == ReleaseKind.Rollout && release.CandidateId is { } id
+            ? await db.Candidates.Include(c => c.Application).SingleOrDefaultAsync(c => c.Id == id, ct) : null;
+        var now = time.GetUtcNow();
+
+        SwarmObservation seen;
+        try
+        {
+            seen = await swarm.ObserveAsync(rollout.Service, ct);
+            rollout.FailedLooks = 0;
+        }
+        catch (SwarmException e)
+        {
+            if (++rollout.FailedLooks < UnreachableLimit && !rollout.Finished)
+            {
+                rollout.Message = $"Swarm did not answer ({rollout.FailedLooks}/{UnreachableLimit}): {e.Message}";
+                await SaveAsync(db, candidate, ct);
+                return LookEvery * rollout.FailedLooks;
+            }
+            if (rollout.Finished) return null;
+            await RolloutOutcome.ApplyAsync(db, links, app, release, rollout, candidate, RolloutVerdict.Errored,
+                $"The production Swarm could not be reached after {UnreachableLimit} attempts: {e.Message}", "system", now, ct);
+            await SaveAsync(db, candidate, ct);
+            return null;
+        }
+        Store(rollout, seen, now);
+
+        if (rollout.Finished)
+        {
+            // Decided already (e.g. rolled back by a person): keep the view true until Swarm is done.
+            await SaveAsync(db, candidate, ct);
+            return seen.UpdateState is RolloutDecision.Updating or RolloutDecision.RollbackStarted && now < rollout.Deadline ? LookEvery : null;
+        }
+        if (candidate is { Phase: not CandidatePhase.RollingOut } && release.Kind == ReleaseKind.Rollout)
+        {
+            await SaveAsync(db, candidate, ct);
+            return null; // paused, or moved on by a person: a resume schedules the next look
+        }
+
+        var decision = RolloutDecision.Decide(rollout, seen, now);
+        if (decision.Verdict == RolloutVerdict.Watching && rollout.UpdateStartedAt is null && seen.UpdateStartedAt is { } started
+            && started != rollout.PreviousUpdateStartedAt && seen.UpdateState is RolloutDecision.Updating)
+            rollout.UpdateStartedAt = started;
+        if (decision.Verdict == RolloutVerdict.Converged && app.Rollout.SmokeUrl.Length > 0
+            && await smoke.ProbeAsync(app.Rollout.SmokeUrl, ct) is { } problem)
+            decision = now >= rollout.Deadline
+                ? new(RolloutVerdict.Errored, $"Every task runs the new digest, but the smoke URL never answered 2xx: {problem}")
+                : new(RolloutVerdict.Watching, $"Every task runs the new digest; waiting for the smoke URL: {problem}");
+
+        if (decision.Verdict == RolloutVerdict.Watching)
+        {
+            rollout.Message = decision.Message;
+            if (candidate is not null) candidate.Progress = $"Rolling out: {rollout.Updated}/{rollout.Total} tasks updated";
+            await SaveAsync(db, candidate, ct);
+            return LookEvery;
+        }
+        await RolloutOutcome.ApplyAsync(db, links, app, release, rollout, candidate, decision.Verdict, decision.Message, "system", now, ct);
+        await SaveAsync(db, candidate, ct);
+        return null;
+    }
+
+    private async Task SaveAsync(ReleaseGateDb db, Candidate? candidate, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        if (candidate is not null) changes.Published(candidate.Id);
+    }
+
+    /// <summary>The observation as pages show it: tasks newest first per slot, older ones marked replaced.</summary>
+    internal static void Store(Rollout rollout, SwarmObservation seen, DateTimeOffset now)
+    {
+        var (updated, total) = RolloutDecision.Progress(seen, rollout.Digest);
+        rollout.ObservedAt = now;
+        rollout.State = seen.UpdateState ?? (seen.Exists ? (updated >= total ? RolloutDecision.Completed : RolloutDecision.Updating) : "missing");
+        (rollout.Updated, rollout.Total) = (updated, total);
+        rollout.Tasks = seen.Tasks.GroupBy(t => t.Slot).OrderBy(g => g.Key)
+            .SelectMany(g => g.OrderByDescending(t => t.At).Select((t, i) => new RolloutTask(t.Slot, t.Node, t.Image, t.DesiredState,
+                t.State, t.Error, i > 0, RolloutDecision.OnDigest(t.Image, rollout.Digest))))
+            .Take(60).ToList();
+    }
+}

@@ -1,0 +1,168 @@
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+using ReleaseGate.Core.Releases;
+using ReleaseGate.Web.Adapters.Docker;
+using ReleaseGate.Web.Settings;
+
+namespace ReleaseGate.Web.Adapters.Swarm;
+
+/// <summary>
+/// The production Swarm through Docker.DotNet: every update sends the version it read (the engine refuses it when the
+/// service changed meanwhile) and the production registry's credentials, so workers can pull the image.
+/// </summary>
+public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<RegistriesSettings> registries) : ISwarm, IDisposable
+{
+    // Connected on first use: a bad certificate then fails a rollout with a reason, not the portal's start.
+    private readonly Lazy<DockerClient> engine = new(() => DockerEngine.Connect(settings.Value.DockerHost, settings.Value.TlsCertificatesPath));
+    private DockerClient docker => engine.Value;
+
+    public Task<SwarmStart> StartAsync(ServiceDeployment d, CancellationToken ct) => SendAsync(d, applyEnv: false, ct);
+
+    public Task<SwarmStart> ResumeAsync(ServiceDeployment d, CancellationToken ct) => SendAsync(d, applyEnv: true, ct);
+
+    private Task<SwarmStart> SendAsync(ServiceDeployment d, bool applyEnv, CancellationToken ct) => Call($"update {d.Service}", async () =>
+    {
+        if (await FindAsync(d.Service, ct) is not { } current)
+        {
+            // First release: the service is created as `docker service create` would, from the application's settings.
+            await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = SwarmSpecs.New(d), RegistryAuth = Auth()! }, ct);
+            var created = await FindAsync(d.Service, ct);
+            return new SwarmStart(true, null, null, (long)(created?.Version?.Index ?? 0));
+        }
+        var previousImage = SwarmSpecs.ImageOf(current.Spec);
+        await docker.Swarm.UpdateServiceAsync(current.ID!, new ServiceUpdateParameters
+        {
+            Service = SwarmSpecs.Updated(current.Spec!, d, applyEnv),
+            Version = (long)(current.Version?.Index ?? 0),
+            RegistryAuth = Auth()!,
+        }, ct);
+        return new SwarmStart(false, previousImage, current.UpdateStatus?.StartedAt is { } s ? Utc(s) : null, (long)(current.Version?.Index ?? 0));
+    });
+
+    public Task<SwarmStart> RollbackAsync(string service, string previousImage, CancellationToken ct) => Call($"roll back {service}", async () =>
+    {
+        var current = await FindAsync(service, ct) ?? throw new SwarmException($"There is no service '{service}'.");
+        var parameters = new ServiceUpdateParameters { Service = current.Spec!, Version = (long)(current.Version?.Index ?? 0), RegistryAuth = Auth()! };
+        // Swarm keeps one previous spec: use it when it runs the image we came from, else go to that image directly.
+        if (SwarmSpecs.ImageOf(current.PreviousSpec) == previousImage) parameters.Rollback = "previous";
+        else current.Spec!.TaskTemplate!.ContainerSpec!.Image = previousImage;
+        await docker.Swarm.UpdateServiceAsync(current.ID!, parameters, ct);
+        return new SwarmStart(false, SwarmSpecs.ImageOf(current.Spec), current.UpdateStatus?.StartedAt is { } s ? Utc(s) : null, 0);
+    });
+
+    public Task<SwarmObservation> ObserveAsync(string service, CancellationToken ct) => Call($"inspect {service}", async () =>
+    {
+        if (await FindAsync(service, ct) is not { } s) return SwarmObservation.Missing;
+        var tasks = await TasksAsync(s.ID!, ct);
+        return new SwarmObservation(true, SwarmSpecs.ImageOf(s.Spec), (int)(s.Spec?.Mode?.Replicated?.Replicas ?? 0),
+            s.UpdateStatus?.State, s.UpdateStatus?.Message, s.UpdateStatus?.StartedAt is { } started ? Utc(started) : null, tasks);
+    });
+
+    public Task<IReadOnlyList<SwarmTask>> ListTasksAsync(string service, CancellationToken ct) => Call($"list the tasks of {service}", async () =>
+        await FindAsync(service, ct) is { } s ? await TasksAsync(s.ID!, ct) : (IReadOnlyList<SwarmTask>)[]);
+
+    public Task ScaleAsync(string service, int replicas, CancellationToken ct) => Call($"scale {service}", async () =>
+    {
+        var current = await FindAsync(service, ct) ?? throw new SwarmException($"There is no service '{service}'.");
+        current.Spec!.Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)replicas } };
+        await docker.Swarm.UpdateServiceAsync(current.ID!, new ServiceUpdateParameters { Service = current.Spec!, Version = (long)(current.Version?.Index ?? 0), RegistryAuth = Auth()! }, ct);
+        return true;
+    });
+
+    public Task RemoveAsync(string service, CancellationToken ct) => Call($"remove {service}", async () =>
+    {
+        await docker.Swarm.RemoveServiceAsync(service, ct);
+        return true;
+    });
+
+    public Task<IReadOnlyList<SwarmNode>> ListNodesAsync(CancellationToken ct) => Call("list the nodes", async () =>
+        (IReadOnlyList<SwarmNode>)(await docker.Swarm.ListNodesAsync(ct)).Select(n => new SwarmNode(n.ID ?? "", n.Description?.Hostname ?? n.ID ?? "",
+            n.Spec?.Role ?? "", n.Spec?.Availability ?? "", n.Status?.State ?? "", n.Description?.Engine?.EngineVersion ?? "",
+            n.ManagerStatus?.Leader == true)).OrderBy(n => n.Hostname).ToList());
+
+    public Task<IReadOnlyList<SwarmServiceInfo>> ListServicesAsync(CancellationToken ct) => Call("list the services", async () =>
+        (IReadOnlyList<SwarmServiceInfo>)(await docker.Swarm.ListServicesAsync(new ServiceListParameters { Status = true }, ct))
+            .Select(Info).OrderBy(s => s.Name).ToList());
+
+    public Task<SwarmServiceInfo?> InspectAsync(string service, CancellationToken ct) => Call($"inspect {service}", async () =>
+        await FindAsync(service, ct) is { } s ? Info(s) : null);
+
+    private static SwarmServiceInfo Info(SwarmService s) => new(
+        s.Spec?.Name ?? s.ID ?? "", s.Spec?.Mode?.Global is not null ? "global" : "replicated",
+        (int)(s.ServiceStatus?.RunningTasks ?? 0), (int)(s.ServiceStatus?.DesiredTasks ?? s.Spec?.Mode?.Replicated?.Replicas ?? 0),
+        SwarmSpecs.ImageOf(s.Spec), s.UpdateStatus?.State, s.UpdateStatus?.Message, SwarmSpecs.Describe(s.Spec?.UpdateConfig),
+        (s.Endpoint?.Ports ?? s.Spec?.EndpointSpec?.Ports ?? []).Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.Protocol} ({p.PublishMode})").ToList(),
+        // Names only: values may be secrets, and the Swarm page is read by everyone signed in.
+        (s.Spec?.TaskTemplate?.ContainerSpec?.Env ?? []).Select(e => e.Split('=', 2)[0]).ToList());
+
+    private async Task<SwarmService?> FindAsync(string service, CancellationToken ct)
+    {
+        try
+        {
+            var found = await docker.Swarm.InspectServiceAsync(service, ct);
+            // Inspect also matches an ID prefix: only the exact name counts.
+            return found.Spec?.Name == service ? found : null;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task<IReadOnlyList<SwarmTask>> TasksAsync(string serviceId, CancellationToken ct)
+    {
+        var nodes = (await docker.Swarm.ListNodesAsync(ct)).ToDictionary(n => n.ID!, n => n.Description?.Hostname ?? n.ID);
+        var tasks = await docker.Tasks.ListAsync(new TasksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [serviceId] = true } },
+        }, ct);
+        return tasks.Select(t => new SwarmTask(t.ID, (int)(t.Slot ?? 0), t.NodeID is { } n && nodes.TryGetValue(n, out var host) ? host : t.NodeID ?? "",
+            t.Spec?.ContainerSpec?.Image ?? "", t.DesiredState?.ToString().ToLowerInvariant() ?? "", t.Status?.State?.ToString().ToLowerInvariant() ?? "",
+            t.Status?.Message ?? "", string.IsNullOrEmpty(t.Status?.Err) ? null : t.Status!.Err,
+            t.Status?.Timestamp is { } at ? Utc(at) : DateTimeOffset.MinValue)).ToList();
+    }
+
+    private AuthConfig? Auth()
+    {
+        var r = registries.Value;
+        return string.IsNullOrEmpty(r.ProductionUserName) ? null : new AuthConfig
+        {
+            Username = r.ProductionUserName, Password = SettingsCheck.ReadSecret(r.ProductionPassword, r.ProductionPasswordFile) ?? "",
+            ServerAddress = r.Production.Authority,
+        };
+    }
+
+    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at.ToUniversalTime(), DateTimeKind.Utc));
+
+    /// <summary>Engine failures become Swarm's words; a stale version becomes a conflict, never a silent overwrite.</summary>
+    private static async Task<T> Call<T>(string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (DockerApiException e) when ((e.ResponseBody ?? "").Contains("out of sequence", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SwarmConflictException($"Swarm refused to {what}: {Short(e)}", e);
+        }
+        catch (DockerApiException e)
+        {
+            throw new SwarmException($"Swarm refused to {what}: {Short(e)}", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            throw new SwarmException($"The Swarm manager could not be reached to {what}: {e.Message}", e);
+        }
+    }
+
+    private static string Short(DockerApiException e) =>
+        System.Text.Json.JsonDocument.Parse(e.ResponseBody is { Length: > 0 } b && b.TrimStart().StartsWith('{') ? b : "{}").RootElement
+            .TryGetProperty("message", out var m) ? m.GetString() ?? e.Message : e.Message;
+
+    public void Dispose()
+    {
+        if (engine.IsValueCreated) engine.Value.Dispose();
+    }
+}

@@ -1,0 +1,73 @@
+using Docker.DotNet.Models;
+using ReleaseGate.Core.Applications;
+using ReleaseGate.Core.Releases;
+
+namespace ReleaseGate.Web.Adapters.Swarm;
+
+/// <summary>The application's service settings and rollout policy in Swarm's terms, as `docker service create/update` writes them.</summary>
+internal static class SwarmSpecs
+{
+    /// <summary>A new replicated service, ports published in host mode (the routing mesh is not assumed).</summary>
+    public static ServiceSpec New(ServiceDeployment d) => new()
+    {
+        Name = d.Service,
+        Labels = new Dictionary<string, string> { ["releasegate.application"] = d.Service },
+        TaskTemplate = new TaskSpec
+        {
+            ContainerSpec = new ContainerSpec
+            {
+                Image = d.Image,
+                Env = Env(d.Spec),
+                StopGracePeriod = TimeSpan.FromSeconds(Math.Max(0, d.Spec.StopGracePeriodSeconds)),
+            },
+            RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = TimeSpan.FromSeconds(1) },
+        },
+        Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)Math.Max(0, d.Spec.Replicas) } },
+        UpdateConfig = Update(d.Policy, rollback: false),
+        RollbackConfig = Update(d.Policy, rollback: true),
+        EndpointSpec = new EndpointSpec { Ports = d.Spec.PublishedPorts.Select(Port).ToList() },
+    };
+
+    /// <summary>The current spec with the new image and the application's policy; everything else stays as it is.</summary>
+    public static ServiceSpec Updated(ServiceSpec current, ServiceDeployment d, bool applyEnv)
+    {
+        var container = current.TaskTemplate!.ContainerSpec!;
+        container.Image = d.Image;
+        if (applyEnv) container.Env = Env(d.Spec);
+        current.UpdateConfig = Update(d.Policy, rollback: false);
+        current.RollbackConfig = Update(d.Policy, rollback: true);
+        return current;
+    }
+
+    public static SwarmUpdateConfig Update(RolloutPolicy p, bool rollback) => new()
+    {
+        Parallelism = (ulong)Math.Max(0, p.Parallelism),
+        Delay = TimeSpan.FromSeconds(Math.Max(0, p.DelaySeconds)),
+        Monitor = TimeSpan.FromSeconds(Math.Max(0, p.MonitorSeconds)),
+        MaxFailureRatio = (float)p.MaxFailureRatio,
+        // A failed rollback pauses for a person; a failed update rolls back unless the policy says pause (or continue).
+        FailureAction = rollback ? "pause" : p.FailureAction switch
+        {
+            RolloutFailureAction.Pause => "pause",
+            RolloutFailureAction.Continue => "continue",
+            _ => "rollback",
+        },
+        Order = p.Order == RolloutOrder.StartFirst ? "start-first" : "stop-first",
+    };
+
+    public static string ImageOf(ServiceSpec? spec) => spec?.TaskTemplate?.ContainerSpec?.Image ?? "";
+
+    private static List<string> Env(SwarmServiceSpec spec) => spec.EnvironmentVariables.Select(kv => $"{kv.Key}={kv.Value}").ToList();
+
+    /// <summary>"8080" or "18080:8080" (published:target), tcp, host mode.</summary>
+    private static PortConfig Port(string text)
+    {
+        var parts = text.Split(':', 2);
+        var target = uint.Parse(parts[^1]);
+        return new PortConfig { Protocol = "tcp", TargetPort = target, PublishedPort = parts.Length == 2 ? uint.Parse(parts[0]) : target, PublishMode = "host" };
+    }
+
+    public static string Describe(SwarmUpdateConfig? u) => u is null ? "" :
+        $"parallelism {u.Parallelism}, delay {u.Delay?.TotalSeconds ?? 0:0.#} s, monitor {u.Monitor?.TotalSeconds ?? 0:0.#} s, " +
+        $"max failure ratio {u.MaxFailureRatio:0.##}, on failure {u.FailureAction}, order {u.Order}";
+}

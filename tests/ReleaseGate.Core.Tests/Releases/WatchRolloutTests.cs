@@ -1,0 +1,185 @@
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Promotions;
+using ReleaseGate.Core.Releases;
+using ReleaseGate.Core.Tests.Schedule;
+using static ReleaseGate.Core.Tests.Schedule.ScheduleWorld;
+
+namespace ReleaseGate.Core.Tests.Releases;
+
+/// <summary>What a rollout comes to, decided from what Swarm shows (a scripted Swarm; real SQLite).</summary>
+public class WatchRolloutTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTimeOffset Ours = Now.AddSeconds(2);
+
+    private sealed record Setup(ScheduleWorld World, FakeSwarm Swarm, FakeSmoke Smoke, RecordedWatch Watch, Candidate Candidate, long ReleaseId) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => World.DisposeAsync();
+        public WatchRollout Watcher() => new(World.Dbs, Swarm, Smoke, World.Changes, World.Time, World.Links);
+        public string Image => $"127.0.0.1:5002/orders-api:1.4.2@{Candidate.Digest}";
+        public SwarmTask Task(int slot, string state, bool onNew = true, string? error = null) =>
+            new($"t{slot}{state}", slot, "node-1", onNew ? Image : "127.0.0.1:5002/orders-api:1.4.1@sha256:old", "running", state, state, error, Now);
+        public SwarmObservation Seen(string? state, DateTimeOffset? startedAt, params SwarmTask[] tasks) =>
+            new(true, Image, 2, state, state is null ? null : $"update {state}", startedAt, tasks);
+    }
+
+    private static async Task<Setup> RollingOutAsync(string smokeUrl = "")
+    {
+        var world = await CreateAsync();
+        await using (var db = world.Dbs.CreateDbContext())
+            await db.Applications.Where(a => a.Id == world.Orders.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.Rollout.SmokeUrl, smokeUrl), Ct);
+        var c = await world.AddCandidateAsync(world.Orders, CandidatePhase.RollingOut, "1.4.2");
+        long releaseId;
+        await using (var db = world.Dbs.CreateDbContext())
+        {
+            var release = new Release { ApplicationId = world.Orders.Id, Digest = c.Digest, Version = "1.4.2", CandidateId = c.Id, StartedAt = Now };
+            db.Releases.Add(release);
+            await db.SaveChangesAsync(Ct);
+            releaseId = release.Id;
+        }
+        var (swarm, watch) = (new FakeSwarm(), new RecordedWatch());
+        var started = await new StartRollout(world.Dbs, swarm, watch, world.Time)
+            .StartAsync(new RolloutRequest(c.Id, "orders-api", $"127.0.0.1:5002/orders-api:1.4.2@{c.Digest}", new()), Ct);
+        Assert.True(started.Started);
+        return new Setup(world, swarm, new FakeSmoke(), watch, c, releaseId);
+    }
+
+    private static async Task<(CandidatePhase Phase, ReleaseOutcome Outcome, string Said)> StateAsync(Setup s)
+    {
+        var c = await s.World.ReloadAsync(s.Candidate.Id);
+        await using var db = s.World.Dbs.CreateDbContext();
+        return (c.Phase, (await db.Releases.SingleAsync(r => r.Id == s.ReleaseId, Ct)).Outcome, c.Events.OrderBy(e => e.Id).Last().Message);
+    }
+
+    [Fact]
+    public async Task Completed_with_every_running_task_on_the_digest_is_released_with_a_succeeded_release()
+    {
+        await using var s = await RollingOutAsync();
+        s.Swarm.Then(s.Seen("updating", Ours, s.Task(1, "running"), s.Task(2, "running", onNew: false)));
+        s.Swarm.Then(s.Seen("completed", Ours, s.Task(1, "running"), s.Task(2, "running")));
+
+        Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Equal(CandidatePhase.RollingOut, (await StateAsync(s)).Phase);
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        var (phase, outcome, _) = await StateAsync(s);
+        Assert.Equal((CandidatePhase.Released, ReleaseOutcome.Succeeded), (phase, outcome));
+        Assert.Single(await s.World.MailsAsync("release-released"));
+    }
+
+    [Fact]
+    public async Task Rollback_completed_is_a_failure_reported_with_swarms_message_and_the_failing_tasks_error()
+    {
+        await using var s = await RollingOutAsync();
+        s.Swarm.Then(s.Seen("rollback_completed", Ours, s.Task(1, "failed", error: "task: non-zero exit (1)"), s.Task(2, "running", onNew: false)));
+
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        var (phase, outcome, said) = await StateAsync(s);
+        Assert.Equal((CandidatePhase.RolledBack, ReleaseOutcome.RolledBack), (phase, outcome));
+        Assert.Contains("update rollback_completed", said);
+        Assert.Contains("task: non-zero exit (1)", said);
+        Assert.Single(await s.World.MailsAsync("release-rolled-back"));
+    }
+
+    [Fact]
+    public async Task A_rollback_left_from_an_earlier_update_does_not_count()
+    {
+        await using var s = await RollingOutAsync();
+        s.Swarm.Then(s.Seen("rollback_completed", FakeSwarm.Earlier, s.Task(1, "running", onNew: false), s.Task(2, "running", onNew: false)));
+
+        Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        Assert.Equal((CandidatePhase.RollingOut, ReleaseOutcome.Running), ((await StateAsync(s)).Phase, (await StateAsync(s)).Outcome));
+    }
+
+    [Fact]
+    public async Task Paused_waits_for_a_release_manager_who_may_resume_but_a_qa_may_not()
+    {
+        await using var s = await RollingOutAsync();
+        s.Swarm.Then(s.Seen("paused", Ours, s.Task(1, "failed", error: "task: non-zero exit (1)")));
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Equal(CandidatePhase.RolloutPaused, (await StateAsync(s)).Phase);
+        Assert.Single(await s.World.MailsAsync("release-paused"));
+        var resume = new ResumeRollout(s.World.Dbs, s.Swarm, s.Watch, s.World.Changes, s.World.Time);
+
+        Assert.Equal(RefusalCode.MissingRole, (await resume.RunAsync(s.Candidate.Id, Qa1, Ct)).Refusal?.Code);
+        Assert.False((await resume.RunAsync(s.Candidate.Id, Manager, Ct)).IsRefused);
+
+        Assert.Equal(CandidatePhase.RollingOut, (await StateAsync(s)).Phase);
+        Assert.Contains($"resume {s.Image}", s.Swarm.Calls);
+        Assert.Equal(2, s.Watch.Looks.Count);
+    }
+
+    [Fact]
+    public async Task Rolling_back_a_paused_rollout_goes_to_the_previous_image_and_is_a_failure()
+    {
+        await using var s = await RollingOutAsync();
+        s.Swarm.Then(s.Seen("paused", Ours));
+        await s.Watcher().RunAsync(s.ReleaseId, Ct);
+
+        var outcome = await new RollBackRollout(s.World.Dbs, s.Swarm, s.Watch, s.World.Changes, s.World.Time, s.World.Links).RunAsync(s.Candidate.Id, Manager, Ct);
+
+        Assert.False(outcome.IsRefused, outcome.Refusal?.Message);
+        Assert.Contains("rollback 127.0.0.1:5002/orders-api:1.4.1@sha256:old", s.Swarm.Calls);
+        var (phase, result, _) = await StateAsync(s);
+        Assert.Equal((CandidatePhase.RolledBack, ReleaseOutcome.RolledBack), (phase, result));
+    }
+
+    [Fact]
+    public async Task An_engine_unreachable_after_retries_ends_errored()
+    {
+        await using var s = await RollingOutAsync();
+        s.Swarm.ThenUnreachable();
+        for (var i = 1; i < WatchRollout.UnreachableLimit; i++)
+            Assert.NotNull(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        var (phase, outcome, said) = await StateAsync(s);
+        Assert.Equal((CandidatePhase.Errored, ReleaseOutcome.Failed), (phase, outcome));
+        Assert.Contains("could not be reached", said);
+        Assert.Contains("could not be reached", Assert.Single(await s.World.MailsAsync("release-errored")).TextBody);
+    }
+
+    [Fact]
+    public async Task Past_the_applications_timeout_the_rollout_ends_errored()
+    {
+        await using var s = await RollingOutAsync();
+        s.Swarm.Then(s.Seen("updating", Ours, s.Task(1, "starting")));
+        s.World.Time.Advance(TimeSpan.FromSeconds(s.World.Orders.Rollout.TimeoutSeconds + 1));
+
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        Assert.Contains("did not finish within its timeout", (await StateAsync(s)).Said);
+        Assert.Equal(CandidatePhase.Errored, (await StateAsync(s)).Phase);
+    }
+
+    [Fact]
+    public async Task Another_update_started_after_ours_is_a_change_by_someone_else()
+    {
+        await using var s = await RollingOutAsync();
+        s.Swarm.Then(s.Seen("updating", Ours));
+        s.Swarm.Then(s.Seen("updating", Ours.AddSeconds(5)));
+
+        Assert.NotNull(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        Assert.Contains("changed by someone else", (await StateAsync(s)).Said);
+    }
+
+    [Fact]
+    public async Task A_smoke_url_that_does_not_answer_2xx_holds_the_release_until_it_does()
+    {
+        await using var s = await RollingOutAsync(smokeUrl: "http://127.0.0.1:1/health");
+        s.Swarm.Then(s.Seen("completed", Ours, s.Task(1, "running"), s.Task(2, "running")));
+        s.Smoke.Problem = "GET http://127.0.0.1:1/health answered 503";
+
+        Assert.NotNull(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Equal(CandidatePhase.RollingOut, (await StateAsync(s)).Phase);
+        s.Smoke.Problem = null;
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        Assert.Equal(CandidatePhase.Released, (await StateAsync(s)).Phase);
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Releases;
+using ReleaseGate.Registry;
+
+namespace ReleaseGate.Web.Tests;
+
+/// <summary>The portal as its own process, killed with SIGKILL in the middle of watching a rollout, then started again.</summary>
+public class KilledRolloutTests : IDisposable
+{
+    private readonly string database = Path.Combine(Path.GetTempPath(), $"rg-killed-rollout-{Guid.NewGuid():N}.db");
+    private readonly string applications = Path.Combine(Path.GetTempPath(), $"rg-killed-rollout-{Guid.NewGuid():N}.yml");
+    private readonly string slug = $"rg-kill-{Guid.NewGuid():N}"[..16];
+    private readonly int port = MailSink.FreePort();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private Process StartPortal()
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ReleaseGate.Web.dll")])
+        {
+            WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["ReleaseGate__Database__ConnectionString"] = $"Data Source={database}";
+        start.Environment["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost;
+        start.Environment["ReleaseGate__Swarm__DockerHost"] = Infra.DockerHost;
+        start.Environment["ReleaseGate__ApplicationsFile"] = applications;
+        start.Environment["ReleaseGate__Smtp__Port"] = MailSink.FreePort().ToString(); // nobody listens: mail waits, harmlessly
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private async Task ReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until)
+        {
+            try { if ((await http.GetAsync("/readyz", Ct)).IsSuccessStatusCode) return; }
+            catch (HttpRequestException) { }
+            await Task.Delay(200, Ct);
+        }
+        throw new TimeoutException("the portal did not become ready");
+    }
+
+    private ReleaseGateDb Db() => new(new DbContextOptionsBuilder<ReleaseGateDb>().UseSqlite($"Data Source={database};Pooling=False").Options);
+
+    private static async Task StopAsync(Process p)
+    {
+        p.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no hand-back
+        await p.WaitForExitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_portal_killed_while_watching_a_rollout_resumes_watching_after_a_restart_and_releases()
+    {
+        await File.WriteAllTextAsync(applications, $"""
+            applications:
+              - slug: {slug}
+                stagingRepository: 127.0.0.1:5001/demo/web
+                productionRepository: 127.0.0.1:5002/{slug}
+                swarmService: {slug}
+                testEnvironment: {"{"} containerName: {slug}-test, publishedPort: {MailSink.FreePort()} {"}"}
+                rollout: {"{"} parallelism: 1, delaySeconds: 3, monitorSeconds: 1, timeoutSeconds: 120 {"}"}
+                swarm: {"{"} replicas: 3, stopGracePeriodSeconds: 1 {"}"}
+            """, Ct);
+        // Production runs v1 already (three tasks); the portal learns the application from its file at the first start.
+        using var http = new HttpClient();
+        var registry = new RegistryClient(http, new RegistryEndpoint(new Uri("http://127.0.0.1:5001")));
+        await ImageCopy.CopyAsync(registry, "demo/web", new RegistryClient(http, new RegistryEndpoint(new Uri("http://127.0.0.1:5002"))), slug, Infra.WebV1Digest, "v1", ct: Ct);
+        using var docker = new DockerClientBuilder().WithEndpoint(new Uri(Infra.DockerHost)).Build();
+        await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = new ServiceSpec
+        {
+            Name = slug, Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 3 } },
+            TaskTemplate = new TaskSpec { ContainerSpec = new ContainerSpec { Image = $"127.0.0.1:5002/{slug}:v1@{Infra.WebV1Digest}", StopGracePeriod = TimeSpan.FromSeconds(1) } },
+        } }, Ct);
+        var first = StartPortal();
+        await ReadyAsync();
+        await StopAsync(first);
+
+        // v2 was approved and its cutoff came: it is Promoting, and the next start's catch-up takes it from there.
+        Guid id;
+        await using (var db = Db())
+        {
+            var app = await db.Applications.SingleAsync(a => a.Slug == slug, Ct);
+            var c = new Candidate { ApplicationId = app.Id, Version = "v2", Digest = Infra.WebV2Digest, Commit = "9fceb02d0ae598e95dc970b74767f19372d61af8", SubmittedBy = "dev@example.com", RegisteredAt = DateTimeOffset.UtcNow };
+            foreach (var phase in new[] { CandidatePhase.Deploying, CandidatePhase.AwaitingSignOff, CandidatePhase.Approved, CandidatePhase.Promoting })
+                c.MoveTo(phase, DateTimeOffset.UtcNow, "system", "seed");
+            db.Candidates.Add(c);
+            await db.SaveChangesAsync(Ct);
+            id = c.Id;
+        }
+
+        var second = StartPortal();
+        try
+        {
+            // Killed once the update is under way and at least one task runs v2, but before the last one does.
+            await RolloutFailureTests.Until(async () =>
+            {
+                await using var db = Db();
+                return await db.Rollouts.AnyAsync(r => r.CandidateId == id && r.UpdateStartedAt != null && r.Updated >= 1, Ct);
+            }, 60);
+        }
+        finally
+        {
+            await StopAsync(second);
+        }
+        await using (var db = Db())
+            Assert.Equal(CandidatePhase.RollingOut, (await db.Candidates.SingleAsync(c => c.Id == id, Ct)).Phase);
+
+        var third = StartPortal();
+        try
+        {
+            await RolloutFailureTests.Until(async () =>
+            {
+                await using var db = Db();
+                return (await db.Candidates.SingleAsync(c => c.Id == id, Ct)).Phase != CandidatePhase.RollingOut;
+            }, 90);
+        }
+        finally
+        {
+            await StopAsync(third);
+        }
+        await using var read = Db();
+        Assert.Equal(CandidatePhase.Released, (await read.Candidates.SingleAsync(c => c.Id == id, Ct)).Phase);
+        Assert.Equal(ReleaseOutcome.Succeeded, (await read.Releases.SingleAsync(r => r.CandidateId == id, Ct)).Outcome);
+        var tasks = await docker.Tasks.ListAsync(new TasksListParameters { Filters = new Dictionary<string, IDictionary<string, bool>>
+            { ["service"] = new Dictionary<string, bool> { [slug] = true }, ["desired-state"] = new Dictionary<string, bool> { ["running"] = true } } }, Ct);
+        Assert.Equal(3, tasks.Count);
+        Assert.All(tasks, t => Assert.EndsWith("@" + Infra.WebV2Digest, t.Spec!.ContainerSpec!.Image));
+    }
+
+    public void Dispose()
+    {
+        using (var docker = new DockerClientBuilder().WithEndpoint(new Uri(Infra.DockerHost)).Build())
+            try { docker.Swarm.RemoveServiceAsync(slug).GetAwaiter().GetResult(); } catch (DockerApiException) { }
+        TestContainers.RemoveAsync([slug]).GetAwaiter().GetResult();
+        SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { database, database + "-wal", database + "-shm", applications }) if (File.Exists(f)) File.Delete(f);
+    }
+}
