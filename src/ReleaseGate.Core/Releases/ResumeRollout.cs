@@ -31,7 +31,7 @@ public sealed class ResumeRollout(IDbContextFactory<ReleaseGateDb> dbs, ISwarm s
         (rollout.PreviousUpdateStartedAt, rollout.UpdateStartedAt) = (sent.PreviousUpdateStartedAt, null);
         (rollout.Deadline, rollout.Message) = (now + TimeSpan.FromSeconds(Math.Max(1, c.Application.Rollout.TimeoutSeconds)), $"Resumed by {actor}.");
         release.Message = "";
-        c.MoveTo(CandidatePhase.RollingOut, now, actor, $"Rollout resumed by {actor}.");
+        c.MoveTo(CandidatePhase.RollingOut, now, actor, $"Rollout resumed by {actor}.", new() { ["user"] = actor });
         db.AuditEvents.Add(AuditEvent.ByUser(now, actor, "release.resumed", $"{c.Application.Slug} {c.Version}", rollout.Service));
         try
         {

@@ -21,24 +21,25 @@ internal static class RolloutOutcome
             case RolloutVerdict.Converged:
                 (release.Outcome, release.FinishedAt) = (ReleaseOutcome.Succeeded, now);
                 (rollout.Finished, rollout.State) = (true, RolloutDecision.Completed);
-                Move(candidate, CandidatePhase.Released, now, actor, $"Released: every task of '{rollout.Service}' runs {release.Digest}.");
+                Move(candidate, CandidatePhase.Released, now, actor, $"Released: every task of '{rollout.Service}' runs {release.Digest}.",
+                    new() { ["service"] = rollout.Service, ["digest"] = release.Digest });
                 db.AuditEvents.Add(AuditEvent.BySystem(now, release.Kind == ReleaseKind.Restore ? "release.restored" : "candidate.released", subject, release.Digest));
                 break;
             case RolloutVerdict.RolledBack:
                 (release.Outcome, release.FinishedAt, release.Message) = (ReleaseOutcome.RolledBack, now, message);
                 rollout.Finished = true;
-                Move(candidate, CandidatePhase.RolledBack, now, actor, $"Rollout failed and was rolled back: {message}");
+                Move(candidate, CandidatePhase.RolledBack, now, actor, $"Rollout failed and was rolled back: {message}", new() { ["reason"] = message });
                 db.AuditEvents.Add(AuditEvent.BySystem(now, "release.rolled-back", subject, message));
                 break;
             case RolloutVerdict.Paused:
                 release.Message = message;
-                Move(candidate, CandidatePhase.RolloutPaused, now, actor, $"Rollout paused: {message}");
+                Move(candidate, CandidatePhase.RolloutPaused, now, actor, $"Rollout paused: {message}", new() { ["reason"] = message });
                 db.AuditEvents.Add(AuditEvent.BySystem(now, "release.paused", subject, message));
                 break;
             case RolloutVerdict.Errored:
                 (release.Outcome, release.FinishedAt, release.Message) = (ReleaseOutcome.Failed, now, message);
                 rollout.Finished = true;
-                Move(candidate, CandidatePhase.Errored, now, actor, $"Rollout failed: {message}");
+                Move(candidate, CandidatePhase.Errored, now, actor, $"Rollout failed: {message}", new() { ["reason"] = message });
                 db.AuditEvents.Add(AuditEvent.BySystem(now, "release.errored", subject, message));
                 break;
             default:
@@ -47,11 +48,11 @@ internal static class RolloutOutcome
         await RolloutMail.QueueAsync(db, links, app, release, candidate, verdict, message, now, ct);
     }
 
-    private static void Move(Candidate? c, CandidatePhase to, DateTimeOffset now, string actor, string message)
+    private static void Move(Candidate? c, CandidatePhase to, DateTimeOffset now, string actor, string message, EventFields fields)
     {
         // A restore's release has no candidate in flight: its candidate was released long ago and stays so.
         if (c is null || !PhaseTable.Allows(c.Phase, to)) return;
         c.Progress = null;
-        c.MoveTo(to, now, actor, message);
+        c.MoveTo(to, now, actor, message, fields);
     }
 }
