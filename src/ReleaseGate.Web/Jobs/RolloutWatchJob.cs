@@ -21,8 +21,15 @@ public sealed class RolloutWatchJob(WatchRollout watch, IRolloutWatch again) : I
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
         var releaseId = long.Parse(context.MergedJobDataMap.GetString(ReleaseKey)!);
-        if (await watch.RunAsync(releaseId, ct) is { } after) await again.LookAgainAsync(releaseId, after, ct);
-        else await context.Scheduler.DeleteJob(KeyOf(releaseId), ct); // done: the last trigger went with this look
+        if (await watch.RunAsync(releaseId, ct) is not { } after)
+        {
+            await context.Scheduler.DeleteJob(KeyOf(releaseId), ct); // done: the last trigger went with this look
+            return;
+        }
+        // A look recovered after a crash may find the next one already scheduled: one chain of looks is enough.
+        var pending = (await context.Scheduler.GetTriggersOfJob(KeyOf(releaseId), ct))
+            .Any(t => !t.Key.Equals(context.Trigger.Key));
+        if (!pending) await again.LookAgainAsync(releaseId, after, ct);
     }
 }
 
