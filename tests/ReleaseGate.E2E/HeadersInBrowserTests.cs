@@ -26,8 +26,8 @@ public class HeadersInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
         await page.Locator("#language-menu button").First.ClickAsync();
         await Assertions.Expect(page.Locator(".mud-popover-open")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
-        await page.Locator("a[href='people']").ClickAsync();
-        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/people$"));
+        await page.Locator("a[href='users']").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/users$"));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"rg-csp-people-{locale}.png") });
         await page.GotoAsync("/");
         await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });

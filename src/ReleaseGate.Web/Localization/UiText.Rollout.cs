@@ -49,7 +49,7 @@ public sealed partial class UiText
         ["SwarmUnavailable"] = ("The Swarm could not be read", "无法读取 Swarm"),
         ["SwarmEmpty"] = ("No services yet.", "还没有服务。"),
         ["Leader"] = ("leader", "主节点"),
-        ["Timeline.Released"] = ("Released: every task of '{service}' runs {digest}.", "已发布:服务 '{service}' 的每个任务都在运行 {digest}。"),
+        ["Timeline.Released.Service"] = ("Released: every task of '{service}' runs {digest}.", "已发布:服务 '{service}' 的每个任务都在运行 {digest}。"),
         ["Timeline.RolledBack"] = ("Rollout failed and was rolled back: {reason}", "滚动更新失败并已回滚:{reason}"),
         ["Timeline.RolloutPaused"] = ("Rollout paused: {reason}", "滚动更新已暂停:{reason}"),
         ["Timeline.Errored"] = ("Rollout failed: {reason}", "滚动更新失败:{reason}"),

@@ -22,6 +22,7 @@ public static partial class EventText
             key += e.Fields.GetValueOrDefault("comment", "").Length > 0 ? ".Comment" : "";
         if (e.Fields.ContainsKey("override")) key += ".Override";
         if (e.Fields.ContainsKey("next")) key += ".Next";
+        if (e.Kind == nameof(CandidatePhase.Released) && e.Fields.ContainsKey("service")) key += ".Service";
         if (!UiText.All.ContainsKey(key)) return e.Message;
         var missing = false;
         var text = Placeholder().Replace(l[key], m =>
