@@ -2,12 +2,13 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Web.Tests;
 
-/// <summary>The releases and Swarm API over HTTP against the real Swarm, signed in with the portal's cookie.</summary>
+/// <summary>The releases and Swarm API over HTTP against the real Swarm, with personal access tokens.</summary>
 public class ReleasesApiTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -17,8 +18,10 @@ public class ReleasesApiTests
         await using (var db = world.Portal.CreateDb())
             if (!await db.Users.AnyAsync(u => u.Email == email, Ct))
                 await world.Portal.CreateUserAsync(email, role is null ? [] : [role]);
-        var client = world.Portal.CreateBrowserLikeClient();
-        Assert.Equal(HttpStatusCode.Redirect, (await SignIn.PostAsync(client, email, "Test-pass-1")).StatusCode);
+        using var scope = world.Portal.Services.CreateScope();
+        var token = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "tests", null);
+        var client = world.Portal.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Value!.Token);
         return client;
     }
 
