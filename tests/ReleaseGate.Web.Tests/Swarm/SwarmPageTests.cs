@@ -61,8 +61,8 @@ public class SwarmPageTests : ComponentTests, IAsyncLifetime
         Assert.NotEmpty(page.FindAll("#swarm-nodes tr.rg-node"));
         Assert.Empty(page.FindAll("#remove")); // only an admin removes
 
-        page.Find("#scale-replicas").Change("2");
-        page.Find("#scale").Click();
+        await page.InvokeAsync(() => page.Find("#scale-replicas").Change("2"));
+        await page.InvokeAsync(() => page.Find("#scale").Click());
 
         await RolloutFailureTests.Until(async () => (await docker.Swarm.InspectServiceAsync(service, Ct)).Spec!.Mode!.Replicated!.Replicas == 2, 15);
         await RolloutFailureTests.Until(async () =>
@@ -79,9 +79,9 @@ public class SwarmPageTests : ComponentTests, IAsyncLifetime
         var page = RenderPage();
         Assert.True(page.Find("#remove").HasAttribute("disabled"));
 
-        page.Find("#remove-confirm").Input(service);
+        await page.InvokeAsync(() => page.Find("#remove-confirm").Input(service));
         page.WaitForAssertion(() => Assert.False(page.Find("#remove").HasAttribute("disabled")));
-        page.Find("#remove").Click();
+        await page.InvokeAsync(() => page.Find("#remove").Click());
 
         await RolloutFailureTests.Until(async () => (await docker.Swarm.ListServicesAsync(cancellationToken: Ct)).All(s => s.Spec!.Name != service), 15);
         await RolloutFailureTests.Until(async () =>
