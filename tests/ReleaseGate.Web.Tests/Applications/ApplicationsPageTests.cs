@@ -4,12 +4,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseGate.Core.Applications;
-using ReleaseGate.Web.Components.Board;
-using ReleaseGate.Web.Components.Candidates;
-using ReleaseGate.Web.Components.Applications;
-using ReleaseGate.Web.Components.Users;
-using ReleaseGate.Web.Components.Integrations;
-using ReleaseGate.Web.Components.Audit;
 
 namespace ReleaseGate.Web.Tests;
 

@@ -4,12 +4,6 @@ using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.SignOffs;
 using ReleaseGate.Core.Users;
-using ReleaseGate.Web.Components.Board;
-using ReleaseGate.Web.Components.Candidates;
-using ReleaseGate.Web.Components.Applications;
-using ReleaseGate.Web.Components.Users;
-using ReleaseGate.Web.Components.Integrations;
-using ReleaseGate.Web.Components.Audit;
 
 namespace ReleaseGate.Web.Tests;
 

@@ -1,11 +1,5 @@
 using System.Globalization;
 using Bunit;
-using ReleaseGate.Web.Components.Board;
-using ReleaseGate.Web.Components.Candidates;
-using ReleaseGate.Web.Components.Applications;
-using ReleaseGate.Web.Components.Users;
-using ReleaseGate.Web.Components.Integrations;
-using ReleaseGate.Web.Components.Audit;
 
 namespace ReleaseGate.Web.Tests;
 

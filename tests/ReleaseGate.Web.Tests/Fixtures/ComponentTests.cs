@@ -13,7 +13,6 @@ using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.Users;
 using ReleaseGate.Web.Adapters.Schedule;
-using ReleaseGate.Web.Components.Candidates;
 using ReleaseGate.Web.Integrations;
 using ReleaseGate.Web.Localization;
 

@@ -1,12 +1,6 @@
 using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ReleaseGate.Web.Components.Board;
-using ReleaseGate.Web.Components.Candidates;
-using ReleaseGate.Web.Components.Applications;
-using ReleaseGate.Web.Components.Users;
-using ReleaseGate.Web.Components.Integrations;
-using ReleaseGate.Web.Components.Audit;
 using ReleaseGate.Web.Integrations;
 using ReleaseGate.Web.Settings;
 

@@ -2,7 +2,6 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseGate.Core.Users;
-using ReleaseGate.Web.Components.Users;
 
 namespace ReleaseGate.Web.Tests;
 

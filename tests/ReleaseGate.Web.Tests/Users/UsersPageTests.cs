@@ -3,12 +3,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Users;
-using ReleaseGate.Web.Components.Board;
-using ReleaseGate.Web.Components.Candidates;
-using ReleaseGate.Web.Components.Applications;
-using ReleaseGate.Web.Components.Users;
-using ReleaseGate.Web.Components.Integrations;
-using ReleaseGate.Web.Components.Audit;
 
 namespace ReleaseGate.Web.Tests;
 
