@@ -680,6 +680,9 @@ namespace ReleaseGate.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SwarmCompletedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Tasks")
                         .IsRequired()
                         .HasColumnType("TEXT");

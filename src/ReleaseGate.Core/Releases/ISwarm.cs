@@ -33,6 +33,9 @@ public sealed record SwarmObservation(
     bool Exists, string? Image, int DesiredReplicas, string? UpdateState, string? UpdateMessage, DateTimeOffset? UpdateStartedAt,
     IReadOnlyList<SwarmTask> Tasks)
 {
+    /// <summary>When Swarm marked the update completed (its own clock): how late the portal noticed is measured from it.</summary>
+    public DateTimeOffset? UpdateCompletedAt { get; init; }
+
     public static readonly SwarmObservation Missing = new(false, null, 0, null, null, null, []);
 }
 

@@ -23,6 +23,8 @@ public sealed class Rollout
     public bool Finished { get; set; }
     public int FailedLooks { get; set; }
     public DateTimeOffset? ObservedAt { get; set; }
+    /// <summary>When Swarm reported our update completed; with the release's end it shows how soon the portal noticed.</summary>
+    public DateTimeOffset? SwarmCompletedAt { get; set; }
     public string State { get; set; } = "starting";
     public string Message { get; set; } = "";
     public int Updated { get; set; }

@@ -12,6 +12,8 @@ public sealed class WatchRollout(
     IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm, ISmokeTest smoke, ICandidateChanges changes, TimeProvider time, PortalLinks links)
 {
     public static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(1);
+    /// <summary>A paused rollout waits for a person; its view still follows Swarm (a task restarting, someone resuming from the CLI).</summary>
+    public static readonly TimeSpan LookWhilePaused = TimeSpan.FromSeconds(10);
     /// <summary>Looks in a row that may fail to reach the engine before the rollout ends Errored.</summary>
     public const int UnreachableLimit = 5;
 
@@ -46,6 +48,8 @@ public sealed class WatchRollout(
         }
         catch (SwarmException e)
         {
+            if (candidate is { Phase: CandidatePhase.RolloutPaused })
+                return LookWhilePaused; // a person decides what a paused rollout comes to, not an engine that is briefly away
             if (++rollout.FailedLooks < UnreachableLimit && !rollout.Finished)
             {
                 rollout.Message = $"Swarm did not answer ({rollout.FailedLooks}/{UnreachableLimit}): {e.Message}";
@@ -69,7 +73,8 @@ public sealed class WatchRollout(
         if (candidate is { Phase: not CandidatePhase.RollingOut } && release.Kind == ReleaseKind.Rollout)
         {
             await SaveAsync(db, candidate, ct);
-            return null; // paused, or moved on by a person: a resume schedules the next look
+            // Paused: keep the panel true, slowly; moved on by a person: a resume schedules the next look itself.
+            return candidate.Phase == CandidatePhase.RolloutPaused ? LookWhilePaused : null;
         }
 
         var decision = RolloutDecision.Decide(rollout, seen, now);
@@ -91,7 +96,7 @@ public sealed class WatchRollout(
         }
         await RolloutOutcome.ApplyAsync(db, links, app, release, rollout, candidate, decision.Verdict, decision.Message, "system", now, ct);
         await SaveAsync(db, candidate, ct);
-        return null;
+        return decision.Verdict == RolloutVerdict.Paused && candidate is not null ? LookWhilePaused : null;
     }
 
     private async Task SaveAsync(ReleaseGateDb db, Candidate? candidate, CancellationToken ct)
@@ -105,6 +110,9 @@ public sealed class WatchRollout(
     {
         var (updated, total) = RolloutDecision.Progress(seen, rollout.Digest);
         rollout.ObservedAt = now;
+        if (seen.UpdateState == RolloutDecision.Completed && seen.UpdateCompletedAt is { } completed
+            && seen.UpdateStartedAt is { } started && started != rollout.PreviousUpdateStartedAt)
+            rollout.SwarmCompletedAt = completed;
         rollout.State = seen.UpdateState ?? (seen.Exists ? (updated >= total ? RolloutDecision.Completed : RolloutDecision.Updating) : "missing");
         (rollout.Updated, rollout.Total) = (updated, total);
         rollout.Tasks = seen.Tasks.GroupBy(t => t.Slot).OrderBy(g => g.Key)

@@ -41,5 +41,7 @@ public static class Ports
         services.AddSingleton<ISwarm, SwarmEngine>();
         services.AddSingleton<ISmokeTest, HttpSmokeTest>();
         services.AddSingleton<IRolloutWatch, QuartzRolloutWatch>();
+        // ...and the manager's event stream, so a look follows Swarm's report of an update's end at once.
+        services.AddHostedService<SwarmEvents>();
     }
 }

@@ -57,7 +57,7 @@ public class WatchRolloutTests
     {
         await using var s = await RollingOutAsync();
         s.Swarm.Then(s.Seen("updating", Ours, s.Task(1, "running"), s.Task(2, "running", onNew: false)));
-        s.Swarm.Then(s.Seen("completed", Ours, s.Task(1, "running"), s.Task(2, "running")));
+        s.Swarm.Then(s.Seen("completed", Ours, s.Task(1, "running"), s.Task(2, "running")) with { UpdateCompletedAt = Ours.AddSeconds(7) });
 
         Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
         Assert.Equal(CandidatePhase.RollingOut, (await StateAsync(s)).Phase);
@@ -66,6 +66,9 @@ public class WatchRolloutTests
         var (phase, outcome, _) = await StateAsync(s);
         Assert.Equal((CandidatePhase.Released, ReleaseOutcome.Succeeded), (phase, outcome));
         Assert.Single(await s.World.MailsAsync("release-released"));
+        // Swarm's own completion time is kept: how soon the portal noticed is measured from it (bench/Rollout).
+        await using var db = s.World.Dbs.CreateDbContext();
+        Assert.Equal(Ours.AddSeconds(7), (await db.Rollouts.SingleAsync(r => r.ReleaseId == s.ReleaseId, Ct)).SwarmCompletedAt);
     }
 
     [Fact]
@@ -99,8 +102,22 @@ public class WatchRolloutTests
     {
         await using var s = await RollingOutAsync();
         s.Swarm.Then(s.Seen("paused", Ours, s.Task(1, "failed", error: "task: non-zero exit (1)")));
-        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Equal(WatchRollout.LookWhilePaused, await s.Watcher().RunAsync(s.ReleaseId, Ct));
         Assert.Equal(CandidatePhase.RolloutPaused, (await StateAsync(s)).Phase);
+        Assert.Single(await s.World.MailsAsync("release-paused"));
+
+        // While it waits for a person the panel keeps following Swarm, slowly, and says nothing twice.
+        s.Swarm.Then(s.Seen("paused", Ours, s.Task(1, "failed", error: "task: non-zero exit (1)"), s.Task(2, "running")));
+        Assert.Equal(WatchRollout.LookWhilePaused, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        await using (var db = s.World.Dbs.CreateDbContext())
+            Assert.Equal(2, (await db.Rollouts.SingleAsync(r => r.ReleaseId == s.ReleaseId, Ct)).Tasks.Count);
+        // An engine away for a while does not turn a paused rollout into an error: a person decides.
+        for (var i = 0; i < WatchRollout.UnreachableLimit + 1; i++)
+        {
+            s.Swarm.ThenUnreachable();
+            Assert.Equal(WatchRollout.LookWhilePaused, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        }
+        Assert.Equal((CandidatePhase.RolloutPaused, ReleaseOutcome.Running), ((await StateAsync(s)).Phase, (await StateAsync(s)).Outcome));
         Assert.Single(await s.World.MailsAsync("release-paused"));
         var resume = new ResumeRollout(s.World.Dbs, s.Swarm, s.Watch, s.World.Changes, s.World.Time);
 

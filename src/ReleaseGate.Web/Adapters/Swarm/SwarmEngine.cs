@@ -57,7 +57,10 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
         if (await FindAsync(service, ct) is not { } s) return SwarmObservation.Missing;
         var tasks = await TasksAsync(s.ID!, ct);
         return new SwarmObservation(true, SwarmSpecs.ImageOf(s.Spec), (int)(s.Spec?.Mode?.Replicated?.Replicas ?? 0),
-            s.UpdateStatus?.State, s.UpdateStatus?.Message, s.UpdateStatus?.StartedAt is { } started ? Utc(started) : null, tasks);
+            s.UpdateStatus?.State, s.UpdateStatus?.Message, s.UpdateStatus?.StartedAt is { } started ? Utc(started) : null, tasks)
+        {
+            UpdateCompletedAt = s.UpdateStatus?.CompletedAt is { } completed && completed.Year > 1 ? Utc(completed) : null,
+        };
     });
 
     public Task<IReadOnlyList<SwarmTask>> ListTasksAsync(string service, CancellationToken ct) => Call($"list the tasks of {service}", async () =>
