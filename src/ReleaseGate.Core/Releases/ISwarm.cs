@@ -35,6 +35,8 @@ public sealed record SwarmObservation(
 {
     /// <summary>When Swarm marked the update completed (its own clock): how late the portal noticed is measured from it.</summary>
     public DateTimeOffset? UpdateCompletedAt { get; init; }
+    /// <summary>The service's update monitor period as Swarm applies it (its default when the spec leaves it unset).</summary>
+    public TimeSpan? UpdateMonitor { get; init; }
 
     public static readonly SwarmObservation Missing = new(false, null, 0, null, null, null, []);
 }

@@ -14,7 +14,14 @@ public sealed record RolloutDecision(RolloutVerdict Verdict, string Message)
     /// update started after ours, or another image in the spec, means someone else changed the service. Swarm's
     /// automatic rollback is a failure even though the service runs again: the docker CLI exits 0 there, we do not.
     /// </summary>
-    public static RolloutDecision Decide(Rollout rollout, SwarmObservation seen, DateTimeOffset now)
+    /// <remarks>
+    /// <paramref name="monitor"/> is the update's monitor period: Swarm counts a task's failure against the update only
+    /// within it, so once every task of the new digest has run longer than that, nothing can roll the update back and
+    /// it is Released then, as `docker service update` reports convergence, not a delay later when Swarm flips its
+    /// status (it waits the update delay after the last task, then the monitor period again). Task times are Swarm's
+    /// clock: the portal's and the manager's agree (NTP; the stack runs the portal on a manager).
+    /// </remarks>
+    public static RolloutDecision Decide(Rollout rollout, SwarmObservation seen, DateTimeOffset now, TimeSpan? monitor = null)
     {
         if (!seen.Exists)
             return new(RolloutVerdict.Errored, $"The service '{rollout.Service}' no longer exists: someone removed it during the rollout.");
@@ -43,10 +50,26 @@ public sealed record RolloutDecision(RolloutVerdict Verdict, string Message)
         }
         var (updated, total) = Progress(seen, rollout.Digest);
         var settled = seen.UpdateState is null or Completed || !ours;
-        if (settled && updated >= total && total > 0 && seen.Tasks.Where(t => t.Running).All(t => OnDigest(t.Image, rollout.Digest)))
+        var allOnDigest = updated >= total && total > 0 && seen.Tasks.Where(t => t.Running).All(t => OnDigest(t.Image, rollout.Digest));
+        if (allOnDigest && settled)
             return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}).");
+        if (allOnDigest && ours && seen.UpdateState == Updating && monitor is { } period && StableAt(seen, rollout.Digest, period) <= now)
+            return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}) and has outlived the update's monitor period ({period.TotalSeconds:0.#} s): Swarm can no longer roll it back.");
         return Waiting(rollout, now, $"{updated}/{total} tasks updated.");
     }
+
+    /// <summary>
+    /// When the youngest running task of the digest outlives the monitor period. The task's time is when its node saw
+    /// it running; the manager starts the period when it learns so, a little later: the margin covers that, and a crash
+    /// in the period's last instant that has not reached the manager yet.
+    /// </summary>
+    public static DateTimeOffset StableAt(SwarmObservation seen, string digest, TimeSpan monitor)
+    {
+        var running = seen.Tasks.Where(t => t.Running && OnDigest(t.Image, digest)).ToList();
+        return running.Count == 0 ? DateTimeOffset.MaxValue : running.Max(t => t.At) + monitor + StableMargin;
+    }
+
+    public static readonly TimeSpan StableMargin = TimeSpan.FromMilliseconds(100);
 
     private static RolloutDecision Waiting(Rollout rollout, DateTimeOffset now, string message) =>
         now >= rollout.Deadline

@@ -16,6 +16,8 @@ public sealed class WatchRollout(
     public static readonly TimeSpan LookWhilePaused = TimeSpan.FromSeconds(10);
     /// <summary>Looks in a row that may fail to reach the engine before the rollout ends Errored.</summary>
     public const int UnreachableLimit = 5;
+    /// <summary>Swarm's monitor period when the update config leaves it unset (docker service update's default too).</summary>
+    public const int SwarmDefaultMonitorSeconds = 5;
 
     public async Task<TimeSpan?> RunAsync(long releaseId, CancellationToken ct = default)
     {
@@ -77,7 +79,8 @@ public sealed class WatchRollout(
             return candidate.Phase == CandidatePhase.RolloutPaused ? LookWhilePaused : null;
         }
 
-        var decision = RolloutDecision.Decide(rollout, seen, now);
+        var monitor = seen.UpdateMonitor ?? TimeSpan.FromSeconds(app.Rollout.MonitorSeconds > 0 ? app.Rollout.MonitorSeconds : SwarmDefaultMonitorSeconds);
+        var decision = RolloutDecision.Decide(rollout, seen, now, monitor);
         if (decision.Verdict == RolloutVerdict.Watching && rollout.UpdateStartedAt is null && seen.UpdateStartedAt is { } started
             && started != rollout.PreviousUpdateStartedAt && seen.UpdateState is RolloutDecision.Updating)
             rollout.UpdateStartedAt = started;
@@ -92,11 +95,19 @@ public sealed class WatchRollout(
             rollout.Message = decision.Message;
             if (candidate is not null) candidate.Progress = $"Rolling out: {rollout.Updated}/{rollout.Total} tasks updated";
             await SaveAsync(db, candidate, ct);
-            return LookEvery;
+            // Every task is on the digest: look again the moment the youngest outlives the monitor period, not up to a second late.
+            var stable = RolloutDecision.StableAt(seen, rollout.Digest, monitor) - now + TimeSpan.FromMilliseconds(20);
+            return stable > TimeSpan.Zero && stable < LookEvery && rollout.Updated >= rollout.Total ? stable : LookEvery;
         }
         await RolloutOutcome.ApplyAsync(db, links, app, release, rollout, candidate, decision.Verdict, decision.Message, "system", now, ct);
         await SaveAsync(db, candidate, ct);
-        return decision.Verdict == RolloutVerdict.Paused && candidate is not null ? LookWhilePaused : null;
+        return decision.Verdict switch
+        {
+            RolloutVerdict.Paused when candidate is not null => LookWhilePaused,
+            // Released before Swarm flips its status (the last delay): follow it until it records the completion.
+            RolloutVerdict.Converged when seen.UpdateState == RolloutDecision.Updating => LookEvery,
+            _ => null,
+        };
     }
 
     private async Task SaveAsync(ReleaseGateDb db, Candidate? candidate, CancellationToken ct)

@@ -72,6 +72,49 @@ public class WatchRolloutTests
     }
 
     [Fact]
+    public async Task Every_task_outliving_the_monitor_period_is_released_before_swarm_waits_out_its_last_delay_as_the_docker_cli_reports_convergence()
+    {
+        await using var s = await RollingOutAsync();
+        // The orders application monitors each task for 15 s (its policy). Both tasks run the digest, the younger for 10 s.
+        SwarmTask Since(int slot, double secondsAgo) => s.Task(slot, "running") with { At = s.World.Time.GetUtcNow().AddSeconds(-secondsAgo) };
+        s.Swarm.Then(s.Seen("updating", Ours, Since(1, 20), Since(2, 10)));
+
+        // Still inside the younger task's monitor period: watching, and the next look is when that period ends, not later.
+        var next = await s.Watcher().RunAsync(s.ReleaseId, Ct);
+        Assert.Equal(WatchRollout.LookEvery, next); // 5 s to go: the usual look
+        s.World.Time.Advance(TimeSpan.FromSeconds(4.5));
+        next = await s.Watcher().RunAsync(s.ReleaseId, Ct);
+        Assert.Equal(TimeSpan.FromMilliseconds(500) + RolloutDecision.StableMargin + TimeSpan.FromMilliseconds(20), next);
+        Assert.Equal(CandidatePhase.RollingOut, (await StateAsync(s)).Phase);
+
+        // Past it (and the margin), Swarm can no longer count a failure against the update: released, though it still says updating.
+        s.World.Time.Advance(next!.Value);
+        Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        var (phase, outcome, _) = await StateAsync(s);
+        Assert.Equal((CandidatePhase.Released, ReleaseOutcome.Succeeded), (phase, outcome));
+        await using var db = s.World.Dbs.CreateDbContext();
+        Assert.Contains("monitor period", (await db.Rollouts.SingleAsync(r => r.ReleaseId == s.ReleaseId, Ct)).Message);
+        // The watch follows Swarm until it flips to completed, keeps that time, and says nothing twice.
+        s.Swarm.Then(s.Seen("completed", Ours, Since(1, 22), Since(2, 12)) with { UpdateCompletedAt = s.World.Time.GetUtcNow() });
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        await using var after = s.World.Dbs.CreateDbContext();
+        Assert.Equal(s.World.Time.GetUtcNow(), (await after.Rollouts.SingleAsync(r => r.ReleaseId == s.ReleaseId, Ct)).SwarmCompletedAt);
+        Assert.Single(await s.World.MailsAsync("release-released"));
+    }
+
+    [Fact]
+    public async Task A_task_that_restarted_inside_the_monitor_period_keeps_the_rollout_watched()
+    {
+        await using var s = await RollingOutAsync();
+        SwarmTask Since(int slot, double secondsAgo) => s.Task(slot, "running") with { At = s.World.Time.GetUtcNow().AddSeconds(-secondsAgo) };
+        // Slot 2's first task of the digest failed; its replacement has run 3 s: Swarm may still roll back.
+        s.Swarm.Then(s.Seen("updating", Ours, Since(1, 60), Since(2, 3), s.Task(2, "failed", error: "task: non-zero exit (1)")));
+
+        Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Equal(CandidatePhase.RollingOut, (await StateAsync(s)).Phase);
+    }
+
+    [Fact]
     public async Task Rollback_completed_is_a_failure_reported_with_swarms_message_and_the_failing_tasks_error()
     {
         await using var s = await RollingOutAsync();

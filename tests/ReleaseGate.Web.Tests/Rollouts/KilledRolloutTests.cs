@@ -43,7 +43,7 @@ public class KilledRolloutTests : IDisposable
     private async Task ReadyAsync()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var until = DateTime.UtcNow.AddSeconds(60);
+        var until = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < until)
         {
             try { if ((await http.GetAsync("/readyz", Ct)).IsSuccessStatusCode) return; }

@@ -60,6 +60,8 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
             s.UpdateStatus?.State, s.UpdateStatus?.Message, s.UpdateStatus?.StartedAt is { } started ? Utc(started) : null, tasks)
         {
             UpdateCompletedAt = s.UpdateStatus?.CompletedAt is { } completed && completed.Year > 1 ? Utc(completed) : null,
+            // The engine sends no monitor when it is zero, and Swarm then applies its default (5 s).
+            UpdateMonitor = s.Spec?.UpdateConfig?.Monitor is { } m && m > TimeSpan.Zero ? m : TimeSpan.FromSeconds(WatchRollout.SwarmDefaultMonitorSeconds),
         };
     });
 
