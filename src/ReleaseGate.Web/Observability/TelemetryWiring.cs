@@ -40,6 +40,8 @@ public static class TelemetryWiring
                 ((IDeferredMeterProviderBuilder)metrics).Configure((services, b) =>
                 {
                     var mine = services.GetRequiredService<IMeterFactory>();
+                    // The gauges exist from the start, not only once a job or a refusal first asked for the instruments.
+                    services.GetRequiredService<PortalMetrics>();
                     b.AddView(i => i.Meter.Scope is { } scope && !ReferenceEquals(scope, mine) ? MetricStreamConfiguration.Drop : null);
                 });
                 if (settings.Metrics) metrics.AddPrometheusExporter();
