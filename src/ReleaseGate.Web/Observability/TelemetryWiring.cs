@@ -35,7 +35,8 @@ public static class TelemetryWiring
             .ConfigureResource(r => r.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? "releasegate"))
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(PortalMetrics.MeterName).AddMeter(BlazorMeters).AddAspNetCoreInstrumentation();
+                // System.Runtime: the runtime's own (GC heap, working set, thread pool), for memory alerts.
+                metrics.AddMeter(PortalMetrics.MeterName, "System.Runtime").AddMeter(BlazorMeters).AddAspNetCoreInstrumentation();
                 // Listening is by meter name, process-wide: keep only this host's meters (and unscoped ones), not another host's in the same process.
                 ((IDeferredMeterProviderBuilder)metrics).Configure((services, b) =>
                 {
