@@ -18,6 +18,7 @@ public sealed partial class Portal : IAsyncDisposable
     public const string Password = "Bench-admin-pass-1";
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"rg-bench-circuits-{Guid.NewGuid():N}");
+    public string Folder => folder;
     private Process? process;
 
     public Uri Address { get; } = new($"http://127.0.0.1:{FreePort()}/");
@@ -51,6 +52,8 @@ public sealed partial class Portal : IAsyncDisposable
         env["ReleaseGate__Smtp__Port"] = FreePort().ToString();
         // For the server's own count of circuits and its GC heap.
         env["ReleaseGate__Telemetry__Metrics"] = "true";
+        // BENCH_GC=workstation|server overrides the portal's own GC setting, to compare the two.
+        if (Environment.GetEnvironmentVariable("BENCH_GC") is { Length: > 0 } gcMode) env["DOTNET_gcServer"] = gcMode == "server" ? "1" : "0";
         process = Process.Start(start)!;
         var log = File.CreateText(Path.Combine(folder, "portal.log"));
         process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
@@ -86,7 +89,7 @@ public sealed partial class Portal : IAsyncDisposable
             throw new InvalidOperationException($"sign-in failed: {(int)response.StatusCode}");
     }
 
-    public sealed record Memory(long RssKiB, long GcHeapKiB, double ActiveCircuits);
+    public sealed record Memory(long RssKiB, long GcHeapKiB, double ActiveCircuits, double FullGcs);
 
     /// <summary>A full, blocking GC in the portal (the runtime does one when a session asks for the GC heap), then RSS and the heap.</summary>
     public async Task<Memory> MeasureAsync(CancellationToken ct)
@@ -109,12 +112,14 @@ public sealed partial class Portal : IAsyncDisposable
         var metrics = Prometheus(await Http.GetStringAsync("metrics", ct));
         var heap = metrics.Where(m => m.Name == "dotnet_gc_last_collection_heap_size_bytes").Sum(m => m.Value);
         var active = metrics.Where(m => m.Name.StartsWith("aspnetcore_components_circuit_active", StringComparison.Ordinal)).Sum(m => m.Value);
-        return new Memory(rss, (long)(heap / 1024), active);
+        var full = metrics.Where(m => m.Name == "dotnet_gc_collections_total" && m.Labels.Contains("gen2")).Sum(m => m.Value);
+        return new Memory(rss, (long)(heap / 1024), active, full);
     }
 
-    private static List<(string Name, double Value)> Prometheus(string text) =>
+    private static List<(string Name, string Labels, double Value)> Prometheus(string text) =>
         text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .Select(l => (Name: l[..l.IndexOfAny(['{', ' '])], Value: double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(l => (Name: l[..l.IndexOfAny(['{', ' '])], Labels: l[..l.LastIndexOf(' ')],
+                Value: double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture)))
             .ToList();
 
     /// <summary>A few applications, each with a candidate in play, so the board has rows (and a needs-action row or two).</summary>

@@ -31,7 +31,8 @@ try
     await OpenAsync(Warmup);
     await Task.Delay(TimeSpan.FromSeconds(3), ct);
     var idle = await portal.MeasureAsync(ct);
-    Console.WriteLine($"idle ({Warmup} warm-up circuits open): RSS {idle.RssKiB / 1024.0:F1} MiB, GC heap {idle.GcHeapKiB / 1024.0:F1} MiB, active circuits {idle.ActiveCircuits}");
+    var idleTypes = HeapTypes.Wanted ? HeapTypes.Take(portal.Pid, portal.Folder, "idle") : null;
+    Console.WriteLine($"idle ({Warmup} warm-up circuits open): RSS {idle.RssKiB / 1024.0:F1} MiB, GC heap {idle.GcHeapKiB / 1024.0:F1} MiB, active circuits {idle.ActiveCircuits}, full GCs {idle.FullGcs}");
 
     var opening = Stopwatch.StartNew();
     await OpenAsync(n);
@@ -39,7 +40,8 @@ try
         + $"{circuits.Sum(c => c.Batches)} render batches acknowledged)");
     await Task.Delay(TimeSpan.FromSeconds(5), ct);
     var loaded = await portal.MeasureAsync(ct);
-    Console.WriteLine($"with {n} more: RSS {loaded.RssKiB / 1024.0:F1} MiB, GC heap {loaded.GcHeapKiB / 1024.0:F1} MiB, active circuits {loaded.ActiveCircuits}");
+    Console.WriteLine($"with {n} more: RSS {loaded.RssKiB / 1024.0:F1} MiB, GC heap {loaded.GcHeapKiB / 1024.0:F1} MiB, active circuits {loaded.ActiveCircuits}, full GCs {loaded.FullGcs}");
+    if (idleTypes is not null) HeapTypes.PrintGrowth(idleTypes, HeapTypes.Take(portal.Pid, portal.Folder, "loaded"), n);
     var failed = circuits.Count(c => c.Error is not null);
     if (failed > 0) throw new InvalidOperationException($"{failed} circuits failed: {circuits.First(c => c.Error is not null).Error}");
 
