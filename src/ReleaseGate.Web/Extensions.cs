@@ -44,6 +44,7 @@ public static class Extensions
         builder.AddSettings<Security.DataProtectionSettings>(problems);
         builder.AddSettings<Security.NetworkSettings>(problems);
         builder.AddSettings<Security.RetentionSettings>(problems);
+        builder.AddSettings<Observability.TelemetrySettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
 

@@ -4,6 +4,7 @@ using ReleaseGate.Web.SignIn;
 using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Components;
 using ReleaseGate.Web.Health;
+using ReleaseGate.Web.Observability;
 using ReleaseGate.Web.Security;
 
 // `releasegate admin …` runs one command on the configured database and exits (Users/AdminCommands.cs).
@@ -33,6 +34,8 @@ builder.AddPortalPages();
 builder.AddCallbackApi();
 // 9. Trust: sessions follow the account, rate limits, security headers, keys encrypted at rest.
 builder.AddPortalSecurity();
+// 10. Observability: OpenTelemetry metrics (Prometheus at /metrics when switched on) and, given OTEL_EXPORTER_OTLP_ENDPOINT, traces.
+builder.AddPortalTelemetry();
 builder.Services.AddHealthChecks().AddReleaseGateReadiness();
 
 var app = builder.Build();
@@ -61,6 +64,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapSignInEndpoints();
 app.MapCallbackApi();
 app.MapCalendarFeed();

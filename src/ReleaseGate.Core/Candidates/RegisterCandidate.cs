@@ -21,6 +21,15 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
 {
     public async Task<Outcome<Registration>> RunAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct = default)
     {
+        using var span = Telemetry.Start("register");
+        span?.SetTag("releasegate.application", request.Application);
+        var outcome = span.Ended(await RegisterAsync(request, integrationKeyId, ct));
+        if (outcome.Value is { } done) span?.SetTag("releasegate.candidate.id", done.Candidate.Id.ToString()).SetTag("releasegate.candidate.new", done.IsNew);
+        return outcome;
+    }
+
+    private async Task<Outcome<Registration>> RegisterAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct)
+    {
         await using var db = await dbs.CreateDbContextAsync(ct);
         if (await Actor.CheckIntegrationAsync(db, integrationKeyId, PortalAction.RegisterCandidate, ct) is { } refused) return refused;
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Slug == request.Application, ct);

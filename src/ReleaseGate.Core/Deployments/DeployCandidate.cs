@@ -15,19 +15,21 @@ namespace ReleaseGate.Core.Deployments;
 public sealed class DeployCandidate(
     IDbContextFactory<ReleaseGateDb> dbs, ITestHost host, ICandidateChanges changes, TimeProvider time, PortalLinks links)
 {
-    public async Task RunAsync(Guid candidateId, CancellationToken ct)
+    /// <summary>Deploys; false when there was nothing to deploy (the candidate moved on while queued).</summary>
+    public async Task<bool> RunAsync(Guid candidateId, CancellationToken ct)
     {
+        using var span = Telemetry.Start("deploy", candidateId);
         var spec = await BeginAsync(candidateId, ct);
-        if (spec is null) return;
+        if (spec is null) return false;
         try
         {
-            if (!await StepAsync(candidateId, $"Pulling {spec.Image}", ct)) return;
+            if (!await StepAsync(candidateId, $"Pulling {spec.Image}", ct)) return true;
             await host.PullAsync(spec.Image, ct);
-            if (!await StepAsync(candidateId, "Replacing the previous test container", ct)) return;
+            if (!await StepAsync(candidateId, "Replacing the previous test container", ct)) return true;
             await host.RemoveAsync(spec.Name, spec.Labels[Labels.Application], ct);
-            if (!await StepAsync(candidateId, "Starting the container", ct)) return;
+            if (!await StepAsync(candidateId, "Starting the container", ct)) return true;
             var containerId = await host.StartAsync(spec, ct);
-            if (!await StepAsync(candidateId, $"Waiting for health at {spec.HealthUrl}", ct)) return;
+            if (!await StepAsync(candidateId, $"Waiting for health at {spec.HealthUrl}", ct)) return true;
             await host.WaitHealthyAsync(containerId, spec, ct);
             await FinishAsync(candidateId, spec, ct);
         }
@@ -46,6 +48,7 @@ public sealed class DeployCandidate(
             await FailAsync(candidateId, $"The deployment stopped on an unexpected error: {e.Message}", "");
             throw;
         }
+        return true;
     }
 
     public static class Labels
@@ -111,6 +114,7 @@ public sealed class DeployCandidate(
         var testUrl = $"http://{host.PublicHost}:{spec.PublishedPort}/";
         c.TestUrl = testUrl;
         c.Progress = null;
+        System.Diagnostics.Activity.Current?.SetTag("releasegate.phase", nameof(CandidatePhase.AwaitingSignOff));
         c.MoveTo(CandidatePhase.AwaitingSignOff, now, "system", $"Running in test at {testUrl}; waiting for QA.", new() { ["testUrl"] = testUrl });
         db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.deployed", $"{c.Application.Slug} {c.Version}", testUrl));
 
@@ -145,6 +149,7 @@ public sealed class DeployCandidate(
         if (c.Phase != CandidatePhase.Deploying) return;
         var now = time.GetUtcNow();
         c.Progress = null;
+        System.Diagnostics.Activity.Current?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, reason);
         c.MoveTo(CandidatePhase.DeployFailed, now, "system", reason).LogTail = logTail.Length > 0 ? logTail : null;
         db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.deploy-failed", $"{c.Application.Slug} {c.Version}", reason));
         if (c.Application.TeamEmails.Count > 0)

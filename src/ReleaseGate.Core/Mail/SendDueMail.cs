@@ -28,6 +28,8 @@ public sealed class SendDueMail(IDbContextFactory<ReleaseGateDb> dbs, IMailTrans
         var (sent, failed) = (0, 0);
         foreach (var message in due)
         {
+            using var span = Telemetry.Start("mail.send");
+            span?.SetTag("releasegate.mail.kind", message.Kind).SetTag("releasegate.mail.attempt", message.Attempts + 1);
             try
             {
                 await transport.SendAsync(message, ct);
@@ -39,6 +41,7 @@ public sealed class SendDueMail(IDbContextFactory<ReleaseGateDb> dbs, IMailTrans
             {
                 message.Attempts++;
                 message.LastError = e.Message;
+                span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
                 message.NextAttemptAt = time.GetUtcNow() + Backoff(message.Attempts);
                 failed++;
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
@@ -18,6 +19,14 @@ public sealed class PromoteCandidate(
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
 
     public async Task<Outcome<CandidatePhase>> RunAsync(Guid candidateId, CancellationToken ct = default)
+    {
+        using var span = Telemetry.Start("promote", candidateId);
+        var outcome = span.Ended(await PromoteAsync(candidateId, ct));
+        if (outcome.Value is { } phase) span?.SetTag("releasegate.phase", phase.ToString());
+        return outcome;
+    }
+
+    private async Task<Outcome<CandidatePhase>> PromoteAsync(Guid candidateId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var c = await db.Candidates.Include(x => x.Application).SingleOrDefaultAsync(x => x.Id == candidateId, ct);
@@ -65,7 +74,13 @@ public sealed class PromoteCandidate(
         var promotion = await db.Promotions.SingleAsync(p => p.CandidateId == candidateId, ct);
         var now = time.GetUtcNow();
         (promotion.FinishedAt, promotion.ProductionDigest) = (now, served);
-        if (last is { } p) (promotion.BytesCopied, promotion.BytesTotal, promotion.BlobsCopied, promotion.BlobsTotal) = (p.BytesCopied, p.BytesTotal, p.BlobsCopied, p.BlobsTotal);
+        if (last is { } p)
+        {
+            (promotion.BytesCopied, promotion.BytesTotal, promotion.BlobsCopied, promotion.BlobsTotal) = (p.BytesCopied, p.BytesTotal, p.BlobsCopied, p.BlobsTotal);
+            // The promote span (Activity.Current) says how much moved: blobs and bytes copied of the total.
+            Activity.Current?.SetTag("releasegate.blobs.copied", p.BlobsCopied).SetTag("releasegate.blobs.total", p.BlobsTotal)
+                .SetTag("releasegate.bytes.copied", p.BytesCopied).SetTag("releasegate.bytes.total", p.BytesTotal);
+        }
         c.Progress = null;
         var subject = $"{c.Application.Slug} {c.Version}";
         var release = new Release { ApplicationId = c.ApplicationId, Digest = c.Digest, Version = c.Version, CandidateId = c.Id, Kind = ReleaseKind.Rollout, StartedAt = now, StartedBy = "system" };

@@ -15,6 +15,7 @@ internal static class RolloutOutcome
         Candidate? candidate, RolloutVerdict verdict, string message, string actor, DateTimeOffset now, CancellationToken ct)
     {
         var subject = $"{app.Slug} {release.Version}";
+        System.Diagnostics.Activity.Current?.SetTag("releasegate.rollout.verdict", verdict.ToString());
         rollout.Message = message;
         switch (verdict)
         {

@@ -27,6 +27,8 @@ public sealed class StartRollout(IDbContextFactory<ReleaseGateDb> dbs, ISwarm sw
     internal static async Task<RolloutStart> BeginAsync(ReleaseGateDb db, ISwarm swarm, IRolloutWatch watch, TimeProvider time,
         Release release, Application app, string image, CancellationToken ct)
     {
+        using var span = Telemetry.Start("rollout", release.CandidateId);
+        span?.SetTag("releasegate.release.id", release.Id).SetTag("releasegate.service", app.SwarmService).SetTag("releasegate.image", image);
         SwarmStart started;
         try
         {

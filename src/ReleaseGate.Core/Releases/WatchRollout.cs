@@ -21,6 +21,8 @@ public sealed class WatchRollout(
 
     public async Task<TimeSpan?> RunAsync(long releaseId, CancellationToken ct = default)
     {
+        using var span = Telemetry.Start("rollout.look");
+        span?.SetTag("releasegate.release.id", releaseId);
         try
         {
             return await LookAsync(releaseId, ct);

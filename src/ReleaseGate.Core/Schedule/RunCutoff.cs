@@ -16,6 +16,15 @@ public sealed class RunCutoff(
 {
     public async Task<Outcome<CutoffReport>> RunAsync(int windowId, DateTimeOffset cutoffAt, CancellationToken ct = default)
     {
+        using var span = Telemetry.Start("cutoff");
+        span?.SetTag("releasegate.window.id", windowId).SetTag("releasegate.cutoff", cutoffAt.ToString("O"));
+        var outcome = span.Ended(await CutoffAsync(windowId, cutoffAt, ct));
+        if (outcome.Value is { } report) span?.SetTag("releasegate.cutoff.handled_before", report.AlreadyHandled);
+        return outcome;
+    }
+
+    private async Task<Outcome<CutoffReport>> CutoffAsync(int windowId, DateTimeOffset cutoffAt, CancellationToken ct)
+    {
         await using var db = await dbs.CreateDbContextAsync(ct);
         if (await HandledAsync(db, windowId, cutoffAt, ct)) return new CutoffReport(true, []);
         var window = await db.ReleaseWindows.AsNoTracking().SingleOrDefaultAsync(w => w.Id == windowId, ct);

@@ -19,6 +19,13 @@ public sealed class SignOffCandidate(IDbContextFactory<ReleaseGateDb> dbs, ICand
 {
     public async Task<Outcome<SignOffRecorded>> RunAsync(SignOffRequest request, CancellationToken ct = default)
     {
+        using var span = Telemetry.Start("sign-off", request.CandidateId);
+        span?.SetTag("releasegate.decision", request.Decision.ToString());
+        return span.Ended(await SignOffAsync(request, ct));
+    }
+
+    private async Task<Outcome<SignOffRecorded>> SignOffAsync(SignOffRequest request, CancellationToken ct)
+    {
         var comment = request.Comment?.Trim() ?? "";
         await using var db = await dbs.CreateDbContextAsync(ct);
         var c = await db.Candidates.Include(x => x.Application).Include(x => x.SignOffs)

@@ -22,6 +22,7 @@ public static class ApiProblems
         if (field is not null) extensions["field"] = field;
         if (errors is not null) extensions["errors"] = errors;
 
+        http.RequestServices.GetRequiredService<Observability.PortalMetrics>().Refused(kind, status);
         var claimedKey = http.Items[ClaimedKeyItem] as string ?? http.Request.Headers["X-ReleaseGate-Key"].ToString();
         var problem = TypedResults.Problem(detail: detail, statusCode: status, title: title, type: $"urn:releasegate:problem:{kind}", extensions: extensions);
         // Callers we could not authenticate are tallied per address and minute: a flood must not become a flood of audit rows.

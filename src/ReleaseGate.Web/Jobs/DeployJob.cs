@@ -1,4 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Quartz;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Data;
+using ReleaseGate.Web.Observability;
 using ReleaseGate.Core.Deployments;
 
 namespace ReleaseGate.Web.Jobs;
@@ -8,22 +12,28 @@ namespace ReleaseGate.Web.Jobs;
 /// time; recovered after a crash or a shutdown that cut it short (RequestsRecovery).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DeployJob(DeployCandidate deploy, IHostApplicationLifetime lifetime) : IJob
+public sealed class DeployJob(DeployCandidate deploy, IHostApplicationLifetime lifetime, IDbContextFactory<ReleaseGateDb> dbs,
+    PortalMetrics metrics, TimeProvider time) : IJob
 {
     public const string CandidateKey = "candidateId";
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
         var candidateId = Guid.Parse(context.MergedJobDataMap.GetString(CandidateKey)!);
+        var started = time.GetTimestamp();
         try
         {
-            await deploy.RunAsync(candidateId, ct);
+            if (!await deploy.RunAsync(candidateId, ct)) return;
         }
         catch (OperationCanceledException) when (!lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Cancelled, but not by a shutdown (that one recovers the job at the next start): end it, or it stays Deploying.
             await deploy.CancelledAsync(candidateId);
         }
+        // The duration by the phase it ended in (AwaitingSignOff, DeployFailed, or Superseded half-way).
+        await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
+        var phase = await db.Candidates.Where(c => c.Id == candidateId).Select(c => c.Phase).SingleAsync(CancellationToken.None);
+        if (phase != CandidatePhase.Deploying) metrics.Deployed(time.GetElapsedTime(started), phase.ToString());
     }
 }
 

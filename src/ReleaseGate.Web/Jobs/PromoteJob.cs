@@ -3,6 +3,7 @@ using Quartz;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Promotions;
+using ReleaseGate.Web.Observability;
 
 namespace ReleaseGate.Web.Jobs;
 
@@ -10,7 +11,7 @@ namespace ReleaseGate.Web.Jobs;
 /// Copies one promoting candidate to production. Different candidates run side by side, bounded by Quartz's thread
 /// pool; a copy cut short by a crash or a shutdown is recovered (RequestsRecovery) and copies only what is missing.
 /// </summary>
-public sealed class PromoteJob(PromoteCandidate promote, ILogger<PromoteJob> log) : IJob
+public sealed class PromoteJob(PromoteCandidate promote, PortalMetrics metrics, TimeProvider time, ILogger<PromoteJob> log) : IJob
 {
     public const string CandidateKey = "candidateId";
     public static readonly JobKey Key = new("promote", "promote");
@@ -18,7 +19,9 @@ public sealed class PromoteJob(PromoteCandidate promote, ILogger<PromoteJob> log
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken ct)
     {
         var id = Guid.Parse(context.MergedJobDataMap.GetString(CandidateKey)!);
+        var started = time.GetTimestamp();
         var outcome = await promote.RunAsync(id, ct);
+        if (outcome.Value is { } phase) metrics.Promoted(time.GetElapsedTime(started), phase.ToString());
         // A second trigger for a candidate already moved on is harmless: it is refused and nothing changes.
         if (outcome.Refusal is { } refusal) log.LogInformation("Promotion of {Candidate} not run: {Reason}", id, refusal.Message);
     }

@@ -3,6 +3,7 @@ using Quartz;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Releases;
+using ReleaseGate.Web.Observability;
 
 namespace ReleaseGate.Web.Jobs;
 
@@ -11,7 +12,7 @@ namespace ReleaseGate.Web.Jobs;
 /// look cut short by a crash is recovered (RequestsRecovery). One job per release: its looks never overlap.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class RolloutWatchJob(WatchRollout watch, IRolloutWatch again) : IJob
+public sealed class RolloutWatchJob(WatchRollout watch, IRolloutWatch again, IDbContextFactory<ReleaseGateDb> dbs, PortalMetrics metrics) : IJob
 {
     public const string ReleaseKey = "releaseId";
     public const string Group = "rollout";
@@ -24,12 +25,24 @@ public sealed class RolloutWatchJob(WatchRollout watch, IRolloutWatch again) : I
         if (await watch.RunAsync(releaseId, ct) is not { } after)
         {
             await context.Scheduler.DeleteJob(KeyOf(releaseId), ct); // done: the last trigger went with this look
+            await RecordAsync(releaseId, ct);
             return;
         }
         // A look recovered after a crash may find the next one already scheduled: one chain of looks is enough.
         var pending = (await context.Scheduler.GetTriggersOfJob(KeyOf(releaseId), ct))
             .Any(t => !t.Key.Equals(context.Trigger.Key));
         if (!pending) await again.LookAgainAsync(releaseId, after, ct);
+    }
+
+    /// <summary>A decided rollout's duration, start to decision by the portal's clock (so a restart in between does not shorten it).</summary>
+    private async Task RecordAsync(long releaseId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var release = await db.Releases.AsNoTracking().SingleOrDefaultAsync(r => r.Id == releaseId, ct);
+        var rollout = await db.Rollouts.AsNoTracking().SingleOrDefaultAsync(r => r.ReleaseId == releaseId, ct);
+        // Paused, or moved on by a person: not decided yet, a resume looks again.
+        if (release?.FinishedAt is not { } finished || rollout is null) return;
+        metrics.RolledOut(finished - rollout.StartedAt, release.Outcome.ToString());
     }
 }
 

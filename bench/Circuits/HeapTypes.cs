@@ -1,0 +1,59 @@
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Circuits;
+
+/// <summary>
+/// BENCH_HEAP=1: a heap dump of the portal at idle and with the circuits open, and the types whose live bytes grew most
+/// between them, per circuit: where a circuit's memory goes.
+/// </summary>
+public static class HeapTypes
+{
+    public static bool Wanted => Environment.GetEnvironmentVariable("BENCH_HEAP") == "1";
+
+    public static Dictionary<string, (long Count, long Bytes)> Take(int pid, string folder, string name)
+    {
+        var path = Path.Combine(folder, $"{name}.dmp");
+        new DiagnosticsClient(pid).WriteDump(DumpType.WithHeap, path);
+        try
+        {
+            using var target = DataTarget.LoadDump(path);
+            // The portal runs on the same shared runtime as this program: its DAC is beside our System.Private.CoreLib.
+            var dac = Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "libmscordaccore.so");
+            using var runtime = target.ClrVersions[0].CreateRuntime(dac, ignoreMismatch: true);
+            // Only objects reachable from roots: the dump is taken after our forced GC, but this leaves no doubt.
+            var live = new HashSet<ulong>();
+            var stack = new Stack<ClrObject>(runtime.Heap.EnumerateRoots().Select(r => r.Object).Where(o => o.IsValid));
+            var sizes = new Dictionary<string, (long Count, long Bytes)>();
+            while (stack.TryPop(out var o))
+            {
+                if (!live.Add(o.Address)) continue;
+                var type = o.Type?.Name ?? "?";
+                var (count, bytes) = sizes.GetValueOrDefault(type);
+                sizes[type] = (count + 1, bytes + (long)o.Size);
+                foreach (var child in o.EnumerateReferences()) if (child.IsValid && !live.Contains(child.Address)) stack.Push(child);
+            }
+            return sizes;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public static void PrintGrowth(Dictionary<string, (long Count, long Bytes)> idle, Dictionary<string, (long Count, long Bytes)> loaded, int circuits)
+    {
+        Console.WriteLine($"live bytes per circuit by type (top 40 of the growth between idle and {circuits} more circuits):");
+        var growth = loaded.Select(t => (Type: t.Key, Count: t.Value.Count - idle.GetValueOrDefault(t.Key).Count, Bytes: t.Value.Bytes - idle.GetValueOrDefault(t.Key).Bytes))
+            .OrderByDescending(t => t.Bytes).Take(40);
+        foreach (var t in growth)
+            Console.WriteLine($"  {t.Bytes / (double)circuits / 1024,8:F1} KiB {t.Count / (double)circuits,8:F1} objects  {t.Type}");
+        // Components are what a page can change: each holds two render trees for the whole life of the tab.
+        var components = loaded.Where(t => t.Key.StartsWith("MudBlazor.Mud", StringComparison.Ordinal) || t.Key.StartsWith("ReleaseGate.Web.Components", StringComparison.Ordinal)
+                || t.Key.StartsWith("Microsoft.AspNetCore.Components.Authorization", StringComparison.Ordinal) || t.Key.StartsWith("Microsoft.AspNetCore.Components.Routing", StringComparison.Ordinal))
+            .Select(t => (Type: t.Key, Count: (t.Value.Count - idle.GetValueOrDefault(t.Key).Count) / (double)circuits)).Where(t => t.Count >= 0.9)
+            .OrderByDescending(t => t.Count);
+        Console.WriteLine("  component-like objects per circuit: " + string.Join(", ", components.Select(t => $"{t.Type.Replace("MudBlazor.", "").Replace("ReleaseGate.Web.Components.", "")} {t.Count:F0}")));
+        Console.WriteLine($"  total: {(loaded.Values.Sum(v => v.Bytes) - idle.Values.Sum(v => v.Bytes)) / (double)circuits / 1024:F1} KiB live per circuit");
+    }
+}

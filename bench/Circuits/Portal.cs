@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Microsoft.Diagnostics.NETCore.Client;
+using Microsoft.EntityFrameworkCore;
+using ReleaseGate.Core.Applications;
+using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Data;
+
+namespace Circuits;
+
+/// <summary>The portal as its own process (Release build, SQLite in a temp folder), and readings of its memory.</summary>
+public sealed partial class Portal : IAsyncDisposable
+{
+    public const string Email = "bench-admin@example.com";
+    public const string Password = "Bench-admin-pass-1";
+
+    private readonly string folder = Path.Combine(Path.GetTempPath(), $"rg-bench-circuits-{Guid.NewGuid():N}");
+    public string Folder => folder;
+    private Process? process;
+
+    public Uri Address { get; } = new($"http://127.0.0.1:{FreePort()}/");
+    public CookieContainer Cookies { get; } = new();
+    public HttpClient Http { get; }
+    public int Pid => process!.Id;
+
+    public Portal() => Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = Address };
+
+    /// <summary>Migrates and seeds the database, then starts the portal on it and waits until it is ready.</summary>
+    public async Task StartAsync(string webDll, int applications, CancellationToken ct)
+    {
+        Directory.CreateDirectory(folder);
+        var connection = $"Data Source={Path.Combine(folder, "releasegate.db")}";
+        await SeedAsync(connection, applications, ct);
+        var start = new ProcessStartInfo("dotnet", [webDll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(webDll)!,
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        var env = start.Environment;
+        env["ASPNETCORE_URLS"] = Address.ToString().TrimEnd('/');
+        env["ASPNETCORE_ENVIRONMENT"] = "Production";
+        env["Logging__LogLevel__Default"] = "Warning";
+        env["ReleaseGate__Database__ConnectionString"] = connection;
+        env["ReleaseGate__Admin__Email"] = Email;
+        env["ReleaseGate__Admin__Password"] = Password;
+        // Nothing outside the process is touched: no engine at these sockets, nobody at the mail port.
+        env["ReleaseGate__TestEnvironment__DockerHost"] = $"unix://{folder}/no-docker.sock";
+        env["ReleaseGate__Swarm__DockerHost"] = $"unix://{folder}/no-docker.sock";
+        env["ReleaseGate__Smtp__Port"] = FreePort().ToString();
+        // For the server's own count of circuits and its GC heap.
+        env["ReleaseGate__Telemetry__Metrics"] = "true";
+        // BENCH_GC=workstation|server overrides the portal's own GC setting, to compare the two.
+        if (Environment.GetEnvironmentVariable("BENCH_GC") is { Length: > 0 } gcMode) env["DOTNET_gcServer"] = gcMode == "server" ? "1" : "0";
+        process = Process.Start(start)!;
+        var log = File.CreateText(Path.Combine(folder, "portal.log"));
+        process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var until = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the portal exited ({process.ExitCode}); see {folder}/portal.log");
+            try
+            {
+                if ((await Http.GetAsync("readyz", ct)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            if (until.Elapsed > TimeSpan.FromSeconds(180)) throw new TimeoutException("the portal was not ready within 180 s");
+            await Task.Delay(200, ct);
+        }
+    }
+
+    /// <summary>Signs in through the login form (antiforgery token and all); the cookie serves every circuit.</summary>
+    public async Task SignInAsync(CancellationToken ct)
+    {
+        var form = await Http.GetStringAsync("account/login", ct);
+        string Hidden(string name) => Regex.Match(form, $"name=\"{name}\" value=\"([^\"]*)\"").Groups[1].Value;
+        var response = await Http.PostAsync("account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = Hidden("_handler"), ["__RequestVerificationToken"] = Hidden("__RequestVerificationToken"),
+            ["Input.Email"] = Email, ["Input.Password"] = Password,
+        }), ct);
+        if (response.StatusCode != HttpStatusCode.Redirect || Cookies.GetCookies(Address)["releasegate.auth"] is null)
+            throw new InvalidOperationException($"sign-in failed: {(int)response.StatusCode}");
+    }
+
+    public sealed record Memory(long RssKiB, long GcHeapKiB, double ActiveCircuits, double FullGcs);
+
+    /// <summary>A full, blocking GC in the portal (the runtime does one when a session asks for the GC heap), then RSS and the heap.</summary>
+    public async Task<Memory> MeasureAsync(CancellationToken ct)
+    {
+        const long gc = 0x1, gcHeapCollect = 0x800000;
+        var client = new DiagnosticsClient(Pid);
+        using (var session = client.StartEventPipeSession(
+                   new EventPipeProvider("Microsoft-Windows-DotNETRuntime", EventLevel.Informational, gc | gcHeapCollect), requestRundown: false))
+        {
+            var drain = session.EventStream.CopyToAsync(Stream.Null, ct);
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            await session.StopAsync(ct);
+            await drain;
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        var status = await File.ReadAllTextAsync($"/proc/{Pid}/status", ct);
+        var rss = long.Parse(Regex.Match(status, @"VmRSS:\s+(\d+) kB").Groups[1].Value);
+        // The exporter keeps a scrape for a moment; wait past it so the heap is the one after our GC.
+        await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        var metrics = Prometheus(await Http.GetStringAsync("metrics", ct));
+        var heap = metrics.Where(m => m.Name == "dotnet_gc_last_collection_heap_size_bytes").Sum(m => m.Value);
+        var active = metrics.Where(m => m.Name.StartsWith("aspnetcore_components_circuit_active", StringComparison.Ordinal)).Sum(m => m.Value);
+        var full = metrics.Where(m => m.Name == "dotnet_gc_collections_total" && m.Labels.Contains("gen2")).Sum(m => m.Value);
+        return new Memory(rss, (long)(heap / 1024), active, full);
+    }
+
+    private static List<(string Name, string Labels, double Value)> Prometheus(string text) =>
+        text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => (Name: l[..l.IndexOfAny(['{', ' '])], Labels: l[..l.LastIndexOf(' ')],
+                Value: double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+
+    /// <summary>A few applications, each with a candidate in play, so the board has rows (and a needs-action row or two).</summary>
+    private static async Task SeedAsync(string connection, int applications, CancellationToken ct)
+    {
+        var options = new DbContextOptionsBuilder<ReleaseGateDb>().UseSqlite(connection, o => o.MigrationsAssembly("ReleaseGate.Migrations")).Options;
+        await using var db = new ReleaseGateDb(options);
+        await db.Database.MigrateAsync(ct);
+        var now = DateTimeOffset.UtcNow;
+        for (var a = 1; a <= applications; a++)
+        {
+            var app = new Application
+            {
+                Slug = $"app-{a:00}", DisplayName = $"Application {a}", StagingRepository = $"127.0.0.1:5001/app-{a:00}",
+                ProductionRepository = $"127.0.0.1:5002/app-{a:00}", SwarmService = $"app-{a:00}",
+                TestEnvironment = new TestEnvironmentSpec { ContainerName = $"app-{a:00}-test", PublishedPort = 21000 + a, HealthPath = "/health" },
+                TeamEmails = ["team@example.com"], QaEmails = ["qa@example.com"],
+            };
+            var candidate = new Candidate
+            {
+                Application = app, Version = $"1.{a}.0", Digest = $"sha256:{a:x64}", Commit = $"{a:x40}", BuildNumber = 100 + a,
+                SubmittedBy = "dev@example.com", RegisteredAt = now.AddHours(-a), Changes = [new CommitChange($"{a:x7}", "dev@example.com", $"Change {a}")],
+            };
+            candidate.Record(now.AddHours(-a), CandidateEventKinds.Of(CandidatePhase.Registered), "bench", "Registered.");
+            candidate.MoveTo(CandidatePhase.Deploying, now.AddHours(-a).AddMinutes(1), "system", "Deploying.");
+            candidate.MoveTo(a % 4 == 0 ? CandidatePhase.DeployFailed : CandidatePhase.AwaitingSignOff, now.AddHours(-a).AddMinutes(3), "system", "Deployed.");
+            db.Candidates.Add(candidate);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+    }
+}
