@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace ReleaseGate.Stack.Tests;
+
+/// <summary>
+/// deploy/stack.yml on the local Swarm, under its own stack name, port, subnet and secrets: two portal replicas on
+/// PostgreSQL behind HAProxy, then a rolling update of the portal while a loop asks /healthz through the proxy.
+/// </summary>
+public class PortalStackTests : IAsyncLifetime
+{
+    private const string AdminEmail = "admin@example.com";
+    private readonly string stack = $"rgst{Guid.NewGuid():N}"[..10];
+    private readonly int port = Docker.FreePort();
+    private readonly string subnet = $"10.231.{Random.Shared.Next(0, 250)}.0/24";
+    private readonly Stopwatch watch = Stopwatch.StartNew();
+    private string? labelledNode;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string Portal => $"{stack}_portal";
+    private string AdminSecret => $"{stack}_admin_password";
+    private string DbSecret => $"{stack}_db_password";
+
+    /// <summary>The variables deploy/stack.yml reads, as README's commands set them.</summary>
+    private Dictionary<string, string> Variables => new()
+    {
+        ["RELEASEGATE_IMAGE"] = Images.Portal,
+        ["RELEASEGATE_PROXY_IMAGE"] = Images.Proxy,
+        ["RELEASEGATE_POSTGRES_IMAGE"] = Images.Postgres,
+        ["RELEASEGATE_PORT"] = port.ToString(),
+        ["RELEASEGATE_PUBLIC_URL"] = $"http://127.0.0.1:{port}",
+        ["RELEASEGATE_SUBNET"] = subnet,
+        ["RELEASEGATE_ADMIN_EMAIL"] = AdminEmail,
+        ["RELEASEGATE_ADMIN_PASSWORD_SECRET"] = AdminSecret,
+        ["RELEASEGATE_DB_PASSWORD_SECRET"] = DbSecret,
+    };
+
+    public async ValueTask InitializeAsync()
+    {
+        Log($"images: {await Images.BuildAsync()}");
+        await Docker.OkAsync(["secret", "create", AdminSecret, "-"], "Stack-Test-Admin-1");
+        await Docker.OkAsync(["secret", "create", DbSecret, "-"], $"db-{Guid.NewGuid():N}");
+        // The database's placement label, on this one node; removed again only if this test added it.
+        var node = await Docker.OkAsync("info", "-f", "{{.Swarm.NodeID}}");
+        if (await Docker.OkAsync("node", "inspect", "-f", "{{index .Spec.Labels \"releasegate-db\"}}", node) != "true")
+        {
+            await Docker.OkAsync("node", "update", "--label-add", "releasegate-db=true", node);
+            labelledNode = node;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Docker.QuietlyAsync("stack", "rm", stack);
+        // The volume and the network go only once the stack's containers are gone.
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < until && (await Docker.RunAsync(["ps", "-aq", "--filter", $"label=com.docker.stack.namespace={stack}"])).Text != "")
+            await Task.Delay(1000);
+        foreach (var container in (await Docker.RunAsync(["ps", "-aq", "--filter", $"label=com.docker.stack.namespace={stack}"])).Text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            await Docker.QuietlyAsync("rm", "-f", "-v", container);
+        await Docker.QuietlyAsync("volume", "rm", $"{stack}_db-data");
+        await Docker.QuietlyAsync("secret", "rm", AdminSecret, DbSecret);
+        await Docker.QuietlyAsync("network", "rm", $"{stack}_portal");
+        if (labelledNode is not null) await Docker.QuietlyAsync("node", "update", "--label-rm", "releasegate-db", labelledNode);
+        Log("cleaned up");
+    }
+
+    [Fact]
+    public async Task Two_replicas_behind_the_proxy_survive_a_rolling_update_without_losing_a_request_or_a_write()
+    {
+        var deploy = await Docker.RunAsync(["stack", "deploy", "--resolve-image", "never", "-c", "deploy/stack.yml", stack], environment: Variables);
+        Assert.True(deploy.Code == 0, $"stack deploy failed:\n{deploy.Err}\n{deploy.Out}");
+
+        await Docker.WaitForAsync("two healthy portal replicas", TimeSpan.FromSeconds(180),
+            async () => (await HealthyPortalsAsync()).Count == 2, ServiceStateAsync);
+        Log("two healthy replicas");
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await Docker.WaitForAsync("/readyz through the proxy", TimeSpan.FromSeconds(60),
+            async () => (await http.GetAsync("/readyz", Ct)).StatusCode == HttpStatusCode.OK, ServiceStateAsync);
+
+        // The proxy spreads new visitors over both replicas, and pins each with its cookie.
+        await Docker.WaitForAsync("the proxy balancing over both replicas", TimeSpan.FromSeconds(30),
+            async () => (await ReplicaCookiesAsync(http, 8)).Count == 2, ServiceStateAsync);
+
+        // The people's API through the proxy, with a token the command line made in one replica.
+        var token = await Docker.OkAsync("exec", (await HealthyPortalsAsync())[0], "releasegate", "admin", "create-token", "--email", AdminEmail, "--name", "stack-test");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var me = await http.GetAsync("/api/v1/me", Ct);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Contains(AdminEmail, await me.Content.ReadAsStringAsync(Ct));
+
+        var before = await HealthyPortalsAsync();
+        using var stop = new CancellationTokenSource();
+        var loop = AskHealthzAsync(stop.Token);
+        Log("rolling update");
+        await Docker.OkAsync("service", "update", "--detach", "--force", Portal);
+        // A write during the update, through the proxy, to whichever replica it reaches.
+        await Docker.WaitForAsync("the update under way", TimeSpan.FromSeconds(30),
+            async () => await Docker.OkAsync("service", "inspect", "-f", "{{.UpdateStatus.State}}", Portal) == "updating");
+        var created = await http.PostAsync("/api/v1/users", Json("""{ "email": "during-update@example.com", "roles": ["QA"] }"""), Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await Docker.WaitForAsync("the update completed", TimeSpan.FromSeconds(180),
+            async () => await Docker.OkAsync("service", "inspect", "-f", "{{.UpdateStatus.State}}", Portal) == "completed", ServiceStateAsync);
+        await Docker.WaitForAsync("two healthy new replicas", TimeSpan.FromSeconds(60),
+            async () => await HealthyPortalsAsync() is { Count: 2 } now && !now.Intersect(before).Any(), ServiceStateAsync);
+        // A few more seconds of traffic on the new replicas only.
+        await Task.Delay(3000, Ct);
+        await stop.CancelAsync();
+        var (asked, failures) = await loop;
+        Log($"update done: {asked} requests, {failures.Count} failed");
+
+        Assert.True(asked > 100, $"only {asked} requests were made during the update");
+        Assert.Empty(failures);
+        // The write made during the update is in the one database both new replicas read.
+        var kept = await http.PutAsync($"/api/v1/users/{Uri.EscapeDataString("during-update@example.com")}", Json("""{ "roles": ["QA", "ReleaseManager"] }"""), Ct);
+        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+    }
+
+    /// <summary>GET /healthz through the proxy, back to back, until stopped: how many, and every answer that was not 200.</summary>
+    private async Task<(int Asked, List<string> Failures)> AskHealthzAsync(CancellationToken stop)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        var asked = 0;
+        var failures = new List<string>();
+        while (!stop.IsCancellationRequested)
+        {
+            asked++;
+            try
+            {
+                using var answer = await http.GetAsync("/healthz", CancellationToken.None);
+                if (answer.StatusCode != HttpStatusCode.OK) failures.Add($"{watch.Elapsed:mm\\:ss\\.f} {(int)answer.StatusCode}");
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { failures.Add($"{watch.Elapsed:mm\\:ss\\.f} {e.Message}"); }
+            try { await Task.Delay(20, stop); } catch (OperationCanceledException) { break; }
+        }
+        return (asked, failures);
+    }
+
+    /// <summary>The replica cookies the proxy hands to <paramref name="visitors"/> new visitors (no cookie sent).</summary>
+    private static async Task<HashSet<string>> ReplicaCookiesAsync(HttpClient http, int visitors)
+    {
+        var cookies = new HashSet<string>();
+        for (var i = 0; i < visitors; i++)
+        {
+            using var answer = await http.GetAsync("/readyz", Ct);
+            if (answer.Headers.TryGetValues("Set-Cookie", out var set))
+                cookies.UnionWith(set.Where(c => c.StartsWith("RG_REPLICA=", StringComparison.Ordinal)).Select(c => c.Split(';')[0]));
+        }
+        return cookies;
+    }
+
+    private async Task<List<string>> HealthyPortalsAsync() =>
+        (await Docker.OkAsync("ps", "-q", "--filter", $"label=com.docker.swarm.service.name={Portal}", "--filter", "health=healthy"))
+        .Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
+
+    private async Task<string> ServiceStateAsync()
+    {
+        var services = await Docker.RunAsync(["stack", "ps", "--no-trunc", "--format", "{{.Name}} {{.CurrentState}} {{.Error}}", stack]);
+        var logs = await Docker.RunAsync(["service", "logs", "--tail", "30", Portal]);
+        return $"\n{services.Out}{services.Err}\nportal logs:\n{logs.Out}{logs.Err}";
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private void Log(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"{watch.Elapsed:mm\\:ss} {what}");
+}
