@@ -31,7 +31,7 @@ public static class Images
         })
         {
             var watch = Stopwatch.StartNew();
-            await Docker.OkAsync(["build", "-q", "-t", tag, .. args.SelectMany(a => new[] { "--build-arg", a }), context], null, TimeSpan.FromMinutes(8));
+            await Docker.OkAsync(["build", "-q", "-t", tag, .. args.SelectMany(a => new[] { "--build-arg", a }), context], null, TimeSpan.FromMinutes(20));
             times.Add($"{tag} {watch.Elapsed.TotalSeconds:0.0} s");
         }
         return string.Join(", ", times);
