@@ -155,7 +155,8 @@ write_env() {
     echo "RG_PRIVATE_REGISTRY_PASSWORD_FILE=$DIR/private.password"
     echo "RG_SMTP_SINK=$SMTP_HOST:$SMTP_PORT"
     echo "RG_CHROMIUM=$CHROMIUM"
-    echo "RG_POSTGRES=$(postgres_connection_string)"
+    # Quoted: the value has semicolons, and the file is eval'd by shells (readers strip the quotes).
+    echo "RG_POSTGRES='$(postgres_connection_string)'"
     for entry in "${IMAGES[@]}"; do
       IFS='|' read -r name dir tag target <<<"$entry"
       digest="$(manifest_digest "$STAGING_ADDR" "demo/$name" "$tag")"
@@ -182,8 +183,9 @@ start_postgres() {
     log "postgres: running on $PG_HOST:$PG_PORT"
   else
     log "postgres: starting cluster $PG_CLUSTER (log /var/log/postgresql/postgresql-${PG_CLUSTER/ /-}.log)"
+    # 9>&-: the server must not inherit infra.sh's lock, or it would hold it for as long as it runs.
     # shellcheck disable=SC2086
-    pg_ctlcluster $PG_CLUSTER start </dev/null >>"$DIR/postgres-start.log" 2>&1 || true
+    (cd / && pg_ctlcluster $PG_CLUSTER start </dev/null >>"$DIR/postgres-start.log" 2>&1 9>&-) || true
     wait_until 30 postgres_answers || { tail -n 20 "$DIR/postgres-start.log" >&2; die "postgres did not answer on $PG_HOST:$PG_PORT within 30 s"; }
     log "postgres: answers on $PG_HOST:$PG_PORT"
   fi
