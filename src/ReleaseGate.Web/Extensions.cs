@@ -62,7 +62,7 @@ public static class Extensions
         if (builder.DatabaseSettings() is { IsPostgres: true } postgres)
         {
             // One pool for EF, the NOTIFY sender and the LISTEN connection (Adapters/Postgres).
-            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(postgres.ConnectionString));
+            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(postgres.PostgresConnectionString()));
             builder.Services.AddDbContextFactory<ReleaseGateDb>((sp, o) => o
                 .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), pg => pg.MigrationsAssembly("ReleaseGate.Migrations.Postgres")));
         }
@@ -158,7 +158,7 @@ public static class Extensions
                 });
                 if (database.IsPostgres)
                 {
-                    store.UsePostgres(NpgsqlFactory.Instance, database.ConnectionString);
+                    store.UsePostgres(NpgsqlFactory.Instance, database.PostgresConnectionString());
                     // Replicas share the schedule: each trigger fires on one of them, and the recoverable jobs of a
                     // replica that stopped checking in are taken over by another within about 15 s.
                     store.UseClustering(c =>
