@@ -7,7 +7,10 @@ namespace ReleaseGate.Stack.Tests;
 
 /// <summary>
 /// deploy/stack.yml on the local Swarm, under its own stack name, port, subnet and secrets: two portal replicas on
-/// PostgreSQL behind HAProxy, then a rolling update of the portal while a loop asks /healthz through the proxy.
+/// PostgreSQL behind HAProxy, then a rolling update of the portal while a loop asks /healthz through the proxy and
+/// QA signs a candidate off. The test adds only an applications file (a Swarm config, the one way an operator would)
+/// and the candidate itself, written into PostgreSQL: registering one needs a staging registry the stack's network
+/// reaches, and the registries here listen on the host's loopback only.
 /// </summary>
 public class PortalStackTests : IAsyncLifetime
 {
@@ -17,6 +20,9 @@ public class PortalStackTests : IAsyncLifetime
     private readonly string subnet = $"10.231.{Random.Shared.Next(0, 250)}.0/24";
     private readonly Stopwatch watch = Stopwatch.StartNew();
     private string? labelledNode;
+    private readonly string work = Directory.CreateTempSubdirectory("rg-stack-").FullName;
+    private readonly Guid candidate = Guid.NewGuid();
+    private const string Digest = "sha256:5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private string Portal => $"{stack}_portal";
@@ -42,6 +48,29 @@ public class PortalStackTests : IAsyncLifetime
         Log($"images: {await Images.BuildAsync()}");
         await Docker.OkAsync(["secret", "create", AdminSecret, "-"], "Stack-Test-Admin-1");
         await Docker.OkAsync(["secret", "create", DbSecret, "-"], $"db-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(Path.Combine(work, "applications.yml"), """
+            applications:
+              - slug: stack-app
+                displayName: Stack test application
+                stagingRepository: 127.0.0.1:5001/stack/app
+                productionRepository: 127.0.0.1:5002/stack/app
+                swarmService: stack-app
+                requiredApprovals: 1
+                testEnvironment: { containerName: stack-app-test, publishedPort: 18999, containerPort: 8080 }
+            """);
+        await File.WriteAllTextAsync(Path.Combine(work, "applications.override.yml"), $"""
+            version: "3.8"
+            services:
+              portal:
+                environment:
+                  ReleaseGate__ApplicationsFile: /app/config/applications.yml
+                configs:
+                  - source: applications
+                    target: /app/config/applications.yml
+            configs:
+              applications:
+                file: {Path.Combine(work, "applications.yml")}
+            """);
         // The database's placement label, on this one node; removed again only if this test added it.
         var node = await Docker.OkAsync("info", "-f", "{{.Swarm.NodeID}}");
         if (await Docker.OkAsync("node", "inspect", "-f", "{{index .Spec.Labels \"releasegate-db\"}}", node) != "true")
@@ -54,23 +83,27 @@ public class PortalStackTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await Docker.QuietlyAsync("stack", "rm", stack);
-        // The volume and the network go only once the stack's containers are gone.
-        var until = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < until && (await Docker.RunAsync(["ps", "-aq", "--filter", $"label=com.docker.stack.namespace={stack}"])).Text != "")
+        // The services are gone, so nothing restarts the containers: remove them at once rather than waiting out their
+        // stop grace periods; the volume and the network go only once they are gone.
+        var until = DateTime.UtcNow.AddSeconds(60);
+        string left;
+        while ((left = (await Docker.RunAsync(["ps", "-aq", "--filter", $"label=com.docker.stack.namespace={stack}"])).Text) != "" && DateTime.UtcNow < until)
+        {
+            foreach (var container in left.Split('\n', StringSplitOptions.RemoveEmptyEntries)) await Docker.QuietlyAsync("rm", "-f", "-v", container);
             await Task.Delay(1000);
-        foreach (var container in (await Docker.RunAsync(["ps", "-aq", "--filter", $"label=com.docker.stack.namespace={stack}"])).Text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            await Docker.QuietlyAsync("rm", "-f", "-v", container);
+        }
         await Docker.QuietlyAsync("volume", "rm", $"{stack}_db-data");
         await Docker.QuietlyAsync("secret", "rm", AdminSecret, DbSecret);
         await Docker.QuietlyAsync("network", "rm", $"{stack}_portal");
         if (labelledNode is not null) await Docker.QuietlyAsync("node", "update", "--label-rm", "releasegate-db", labelledNode);
+        Directory.Delete(work, recursive: true);
         Log("cleaned up");
     }
 
     [Fact]
     public async Task Two_replicas_behind_the_proxy_survive_a_rolling_update_without_losing_a_request_or_a_write()
     {
-        var deploy = await Docker.RunAsync(["stack", "deploy", "--resolve-image", "never", "-c", "deploy/stack.yml", stack], environment: Variables);
+        var deploy = await Docker.RunAsync(["stack", "deploy", "--resolve-image", "never", "-c", "deploy/stack.yml", "-c", Path.Combine(work, "applications.override.yml"), stack], environment: Variables);
         Assert.True(deploy.Code == 0, $"stack deploy failed:\n{deploy.Err}\n{deploy.Out}");
 
         await Docker.WaitForAsync("two healthy portal replicas", TimeSpan.FromSeconds(180),
@@ -84,23 +117,29 @@ public class PortalStackTests : IAsyncLifetime
         await Docker.WaitForAsync("the proxy balancing over both replicas", TimeSpan.FromSeconds(30),
             async () => (await ReplicaCookiesAsync(http, 8)).Count == 2, ServiceStateAsync);
 
-        // The people's API through the proxy, with a token the command line made in one replica.
-        var token = await Docker.OkAsync("exec", (await HealthyPortalsAsync())[0], "releasegate", "admin", "create-token", "--email", AdminEmail, "--name", "stack-test");
+        // The people's API through the proxy, as a QA whose account and token the command line made in one replica.
+        var portal = (await HealthyPortalsAsync())[0];
+        await Docker.OkAsync("exec", portal, "releasegate", "admin", "create-user", "--email", "qa@example.com", "--roles", "QA");
+        var token = await Docker.OkAsync("exec", portal, "releasegate", "admin", "create-token", "--email", "qa@example.com", "--name", "stack-test");
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var me = await http.GetAsync("/api/v1/me", Ct);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        Assert.Contains(AdminEmail, await me.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("qa@example.com", await me.Content.ReadAsStringAsync(Ct));
+        await SeedCandidateAsync();
+        Assert.Contains("AwaitingSignOff", await (await http.GetAsync($"/api/v1/candidates/{candidate}", Ct)).Content.ReadAsStringAsync(Ct));
 
         var before = await HealthyPortalsAsync();
         using var stop = new CancellationTokenSource();
         var loop = AskHealthzAsync(stop.Token);
         Log("rolling update");
         await Docker.OkAsync("service", "update", "--detach", "--force", Portal);
-        // A write during the update, through the proxy, to whichever replica it reaches.
-        await Docker.WaitForAsync("the update under way", TimeSpan.FromSeconds(30),
-            async () => await Docker.OkAsync("service", "inspect", "-f", "{{.UpdateStatus.State}}", Portal) == "updating");
-        var created = await http.PostAsync("/api/v1/users", Json("""{ "email": "during-update@example.com", "roles": ["QA"] }"""), Ct);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        // A sign-off during the update (once a new replica serves beside the old ones), through the proxy.
+        await Docker.WaitForAsync("a new replica serving", TimeSpan.FromSeconds(120),
+            async () => (await HealthyPortalsAsync()).Except(before).Any(), ServiceStateAsync);
+        Assert.Equal("updating", await Docker.OkAsync("service", "inspect", "-f", "{{.UpdateStatus.State}}", Portal));
+        var approved = await http.PostAsync($"/api/v1/candidates/{candidate}/approvals", Json($$"""{ "digest": "{{Digest}}", "comment": "signed off during the update" }"""), Ct);
+        Assert.True(approved.StatusCode == HttpStatusCode.Created, $"{(int)approved.StatusCode} {await approved.Content.ReadAsStringAsync(Ct)}");
+        Log("signed off");
         await Docker.WaitForAsync("the update completed", TimeSpan.FromSeconds(180),
             async () => await Docker.OkAsync("service", "inspect", "-f", "{{.UpdateStatus.State}}", Portal) == "completed", ServiceStateAsync);
         await Docker.WaitForAsync("two healthy new replicas", TimeSpan.FromSeconds(60),
@@ -113,9 +152,27 @@ public class PortalStackTests : IAsyncLifetime
 
         Assert.True(asked > 100, $"only {asked} requests were made during the update");
         Assert.Empty(failures);
-        // The write made during the update is in the one database both new replicas read.
-        var kept = await http.PutAsync($"/api/v1/users/{Uri.EscapeDataString("during-update@example.com")}", Json("""{ "roles": ["QA", "ReleaseManager"] }"""), Ct);
-        Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        // The sign-off made during the update is in the one database both new replicas read: asked of each.
+        for (var i = 0; i < 4; i++)
+        {
+            var after = await (await http.GetAsync($"/api/v1/candidates/{candidate}", Ct)).Content.ReadAsStringAsync(Ct);
+            Assert.Contains("\"Approved\"", after);
+            Assert.Contains("signed off during the update", after);
+        }
+    }
+
+    /// <summary>A candidate awaiting sign-off, as a test deployment leaves it, written into the stack's PostgreSQL.</summary>
+    private async Task SeedCandidateAsync()
+    {
+        var db = (await Docker.OkAsync("ps", "-q", "--filter", $"label=com.docker.swarm.service.name={stack}_db")).Split('\n')[0];
+        var now = DateTimeOffset.UtcNow.UtcTicks;
+        await Docker.OkAsync(["exec", "-i", db, "psql", "-q", "-v", "ON_ERROR_STOP=1", "-U", "releasegate", "-d", "releasegate"], $"""
+            INSERT INTO "Candidates" ("Id", "ApplicationId", "Branch", "BuildNumber", "BuildUrl", "Changes", "Commit", "ConcurrencyToken",
+                                      "Digest", "Phase", "PhaseChangedAt", "RegisteredAt", "SubmittedBy", "Version", "TestUrl")
+            SELECT '{candidate}', "Id", 'main', 1, '', '[]', 'c0ffee', '{Guid.NewGuid()}', '{Digest}', 'AwaitingSignOff', {now}, {now},
+                   'jenkins', '1.0.0', 'http://127.0.0.1:18999/'
+            FROM "Applications" WHERE "Slug" = 'stack-app';
+            """);
     }
 
     /// <summary>GET /healthz through the proxy, back to back, until stopped: how many, and every answer that was not 200.</summary>
