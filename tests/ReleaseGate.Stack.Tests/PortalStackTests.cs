@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
+using System.Text.Json;
 using System.Text;
 
 namespace ReleaseGate.Stack.Tests;
@@ -117,6 +119,8 @@ public class PortalStackTests : IAsyncLifetime
         await Docker.WaitForAsync("the proxy balancing over both replicas", TimeSpan.FromSeconds(30),
             async () => (await ReplicaCookiesAsync(http, 8)).Count == 2, ServiceStateAsync);
 
+        await CircuitsConnectThroughTheProxyAsync(http);
+
         // The people's API through the proxy, as a QA whose account and token the command line made in one replica.
         var portal = (await HealthyPortalsAsync())[0];
         await Docker.OkAsync("exec", portal, "releasegate", "admin", "create-user", "--email", "qa@example.com", "--roles", "QA");
@@ -158,6 +162,31 @@ public class PortalStackTests : IAsyncLifetime
             var after = await (await http.GetAsync($"/api/v1/candidates/{candidate}", Ct)).Content.ReadAsStringAsync(Ct);
             Assert.Contains("\"Approved\"", after);
             Assert.Contains("signed off during the update", after);
+        }
+    }
+
+    /// <summary>
+    /// A Blazor Server circuit's two steps, negotiate (POST) and then the WebSocket, reach the same replica: the proxy's
+    /// cookie pins them. (Without it, round robin sends the WebSocket to the other replica, which knows no such
+    /// connection and answers 404.) Several visitors, so both replicas are met.
+    /// </summary>
+    private async Task CircuitsConnectThroughTheProxyAsync(HttpClient http)
+    {
+        for (var visitor = 0; visitor < 4; visitor++)
+        {
+            using var first = await http.GetAsync("/healthz", Ct);
+            var cookie = first.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("RG_REPLICA=", StringComparison.Ordinal)).Split(';')[0];
+            using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/_blazor/negotiate?negotiateVersion=1") { Headers = { { "Cookie", cookie } } };
+            using var answer = await http.SendAsync(negotiate, Ct);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            using var body = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(Ct));
+            var id = body.RootElement.GetProperty("connectionToken").GetString();
+
+            using var socket = new ClientWebSocket();
+            socket.Options.SetRequestHeader("Cookie", cookie);
+            await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/_blazor?id={id}"), Ct);
+            Assert.Equal(WebSocketState.Open, socket.State);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", Ct);
         }
     }
 
