@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
-namespace ReleaseGate.Web.Tests;
+namespace ReleaseGate.Testing;
 
 /// <summary>
 /// The portal as its own process (dotnet ReleaseGate.Web.dll) on a port of its own, as a replica runs in production:
@@ -20,7 +22,7 @@ public sealed class PortalProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ReleaseGate__Smtp__Port"] = MailSink.FreePort().ToString(); // nobody listens: mail waits, harmlessly
+        start.Environment["ReleaseGate__Smtp__Port"] = FreePort().ToString(); // nobody listens: mail waits, harmlessly
         foreach (var (key, value) in environment) start.Environment[key] = value;
         process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is { } line) output.Enqueue(line); };
@@ -29,9 +31,16 @@ public sealed class PortalProcess : IAsyncDisposable
         process.BeginErrorReadLine();
     }
 
-    public int Port { get; } = MailSink.FreePort();
+    public int Port { get; } = FreePort();
     public Uri Address => new($"http://127.0.0.1:{Port}");
     public IEnumerable<string> Output => output;
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     public static PortalProcess Start(IReadOnlyDictionary<string, string> environment) => new(environment);
 
