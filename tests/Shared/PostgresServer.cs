@@ -28,6 +28,11 @@ public static class PostgresServer
     public static string ConnectionString(string database, bool pooling = true) =>
         new NpgsqlConnectionStringBuilder(Server.Value) { Database = database, Pooling = pooling }.ConnectionString;
 
+    public static Microsoft.EntityFrameworkCore.DbContextOptions<Core.Data.ReleaseGateDb> Options(string connectionString) =>
+        Microsoft.EntityFrameworkCore.NpgsqlDbContextOptionsBuilderExtensions.UseNpgsql(
+            new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Core.Data.ReleaseGateDb>(), connectionString,
+            o => o.MigrationsAssembly("ReleaseGate.Migrations.Postgres")).Options;
+
     /// <summary>A new database with the migrated schema (and nothing else); its name.</summary>
     public static string CreateDatabase()
     {
@@ -56,7 +61,7 @@ public static class PostgresServer
         Execute($"CREATE DATABASE {name}");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         // Unpooled: a copy needs the template to have no open connection.
-        using var db = new Core.Data.ReleaseGateDb(TestDatabase.PostgresOptions(ConnectionString(name, pooling: false)));
+        using var db = new Core.Data.ReleaseGateDb(Options(ConnectionString(name, pooling: false)));
         Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.Migrate(db.Database);
         return name;
     }

@@ -28,7 +28,7 @@ public sealed class TestDatabase : IDbContextFactory<ReleaseGateDb>, IDisposable
         if (postgres)
         {
             PostgresName = PostgresServer.CreateDatabase();
-            options = PostgresOptions(PostgresServer.ConnectionString(PostgresName));
+            options = PostgresServer.Options(PostgresServer.ConnectionString(PostgresName));
             return;
         }
         path = Path.Combine(Path.GetTempPath(), $"rg-test-{Guid.NewGuid():N}.db");
@@ -40,10 +40,6 @@ public sealed class TestDatabase : IDbContextFactory<ReleaseGateDb>, IDisposable
 
     /// <summary>The PostgreSQL database's name (null on SQLite).</summary>
     public string? PostgresName { get; }
-
-    public static DbContextOptions<ReleaseGateDb> PostgresOptions(string connectionString) =>
-        new DbContextOptionsBuilder<ReleaseGateDb>()
-            .UseNpgsql(connectionString, o => o.MigrationsAssembly("ReleaseGate.Migrations.Postgres")).Options;
 
     public static Task<TestDatabase> CreateAsync() => Task.Run(() => new TestDatabase());
 
