@@ -30,12 +30,14 @@ public static class Docker
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (stdin is not null) { await process.StandardInput.WriteAsync(stdin); process.StandardInput.Close(); }
-        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(60));
+        // 3 min unless told: `docker exec … releasegate admin` starts .NET in a container, slow on a busy machine.
+        limit ??= TimeSpan.FromMinutes(3);
+        using var timeout = new CancellationTokenSource(limit.Value);
         try { await process.WaitForExitAsync(timeout.Token); }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} took more than {limit ?? TimeSpan.FromSeconds(60)}");
+            throw new TimeoutException($"{file} {string.Join(' ', args)} took more than {limit}");
         }
         return new Result(process.ExitCode, await output, await error);
     }
