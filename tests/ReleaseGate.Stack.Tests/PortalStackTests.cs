@@ -108,7 +108,9 @@ public class PortalStackTests : IAsyncLifetime
         var deploy = await Docker.RunAsync(["stack", "deploy", "--resolve-image", "never", "-c", "deploy/stack.yml", "-c", Path.Combine(work, "applications.override.yml"), stack], environment: Variables);
         Assert.True(deploy.Code == 0, $"stack deploy failed:\n{deploy.Err}\n{deploy.Out}");
 
-        await Docker.WaitForAsync("two healthy portal replicas", TimeSpan.FromSeconds(180),
+        // Up to 5 min: a replica that starts before the database answers exits and is restarted by Swarm, and on a busy
+        // machine each .NET start takes a while (about 75 s here on a quiet one).
+        await Docker.WaitForAsync("two healthy portal replicas", TimeSpan.FromSeconds(300),
             async () => (await HealthyPortalsAsync()).Count == 2, ServiceStateAsync);
         Log("two healthy replicas");
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
