@@ -66,7 +66,7 @@ USER ${APP_UID}
 # stand-in alike), and its /dev/tcp speaks enough HTTP/1.1 to ask /healthz and look for a 200 on
 # the status line. (A chiseled/distroless base has no bash: there, drop this and let the
 # orchestrator probe /healthz over the network instead.)
-HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+HEALTHCHECK --interval=30s --timeout=10s --start-period=120s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && timeout 8 head -n 1 <&3 | grep -q ' 200 '"]
 
 ENTRYPOINT ["dotnet", "ReleaseGate.Web.dll"]

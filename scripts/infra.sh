@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real parts for ReleaseGate's tests and demo: a Docker engine in Swarm mode (own socket and data
 # root), two distribution registries (staging :5001, production :5002), an SMTP sink (:2525),
+# PostgreSQL 15 (:5432, a role that may create a database per test),
 # Chromium (with a Chinese font, so screenshots of the zh-CN pages are readable), small test images
 # pushed to the staging registry, and the npm packages of the test OpenID Connect provider (scripts/oidc;
 # the browser tests start it themselves on a free port).
@@ -9,7 +10,7 @@
 #   up      install what is missing (Debian packages), start what is not running, build+push test
 #           images that are missing, write $RG_INFRA_DIR/infra.env. Idempotent; safe to run from
 #           several clones at once (serialised by a lock; running parts are reused).
-#   down    stop what `up` started (SMTP sink, registries, dockerd), keeping data and swarm state.
+#   down    stop what `up` started (SMTP sink, PostgreSQL, registries, dockerd), keeping data and swarm state.
 #           --purge also removes the whole state directory.
 #   status  print each part and whether it answers; exit 0 only if all answer.
 #   env     print infra.env (KEY=value lines): eval "$(scripts/infra.sh env)"  or  set -a; . FILE
@@ -41,11 +42,16 @@ PYTHON=/usr/bin/python3
 ENV_FILE="$DIR/infra.env"
 TLS_DIR="$DIR/tls"
 TLS_ADDR=127.0.0.1:2376
+# Debian's PostgreSQL cluster, for the tests of several replicas on one database.
+PG_CLUSTER="15 main"
+PG_HOST=127.0.0.1
+PG_PORT=5432
+PG_USER=releasegate
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 IMAGES_SRC="$SCRIPT_DIR/test-images"
 
-PACKAGES=(docker.io docker-registry busybox-static python3-aiosmtpd chromium fonts-wqy-zenhei apache2-utils skopeo curl openssl jq)
+PACKAGES=(postgresql docker.io docker-registry busybox-static python3-aiosmtpd chromium fonts-wqy-zenhei apache2-utils skopeo curl openssl jq)
 
 # name|dockerfile dir|tag|build target (empty = last stage)
 IMAGES=(
@@ -79,6 +85,7 @@ cmd_up() {
   make_private_htpasswd
   start_registry private "$PRIVATE_ADDR" "$DIR/private.htpasswd"
   start_smtp
+  start_postgres
   # Node.js (20 or later) and oidc-provider for the sign-in tests: installed now, started per test run.
   bash "$SCRIPT_DIR/oidc/provider.sh" --install >"$DIR/oidc-install.log" 2>&1 || { tail -n 20 "$DIR/oidc-install.log" >&2; die "the test OIDC provider could not be installed, see $DIR/oidc-install.log"; }
   build_images
@@ -90,6 +97,7 @@ cmd_up() {
   echo "  production http://$PRODUCTION_ADDR/v2/"
   echo "  smtp sink  $SMTP_HOST:$SMTP_PORT"
   echo "  chromium   $CHROMIUM"
+  echo "  postgres   $PG_HOST:$PG_PORT (role $PG_USER)"
   echo "  env file   $ENV_FILE   (eval \"\$(scripts/infra.sh env)\")"
   grep '_DIGEST=' "$ENV_FILE" | sed 's/^/  /'
 }
@@ -101,6 +109,8 @@ cmd_down() {
   exec 9>"$DIR/infra.lock"
   flock -w 900 9 || die "timed out waiting for $DIR/infra.lock"
   stop_pid smtp-sink "$DIR/smtp-sink.pid" "aiosmtpd" 10
+  # shellcheck disable=SC2086
+  postgres_answers && { log "postgres: stopping cluster $PG_CLUSTER"; pg_ctlcluster $PG_CLUSTER stop || true; }
   stop_pid registry-staging "$DIR/registry-staging.pid" "$DIR/registry-staging.yml" 15
   stop_pid registry-production "$DIR/registry-production.pid" "$DIR/registry-production.yml" 15
   stop_pid registry-private "$DIR/registry-private.pid" "$DIR/registry-private.yml" 15
@@ -153,6 +163,7 @@ cmd_status() {
   registry_answers "$PRODUCTION_ADDR" && report "registry production" 1 "http://$PRODUCTION_ADDR/v2/" || report "registry production" 0 "http://$PRODUCTION_ADDR/v2/"
   registry_answers "$PRIVATE_ADDR" && report "registry private (auth)" 1 "http://$PRIVATE_ADDR/v2/" || report "registry private (auth)" 0 "http://$PRIVATE_ADDR/v2/"
   smtp_answers && report "smtp sink" 1 "$SMTP_HOST:$SMTP_PORT" || report "smtp sink" 0 "$SMTP_HOST:$SMTP_PORT"
+  postgres_login_works && report postgres 1 "$PG_HOST:$PG_PORT (role $PG_USER)" || report postgres 0 "$PG_HOST:$PG_PORT (role $PG_USER)"
   chromium_answers && report chromium 1 "$("$CHROMIUM" --version 2>/dev/null | head -n1)" || report chromium 0 "$CHROMIUM"
   for entry in "${IMAGES[@]}"; do
     IFS='|' read -r name dir tag target <<<"$entry"

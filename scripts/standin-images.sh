@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds local stand-ins for the two official .NET base images the Dockerfile uses, so that
-# the Dockerfile can be built on machines that cannot pull from mcr.microsoft.com:
+# Builds local stand-ins for the official base images the Dockerfiles use, so that they can be
+# built on machines that cannot pull from mcr.microsoft.com or Docker Hub:
 #
-#   releasegate-standin/sdk:10.0     ~ mcr.microsoft.com/dotnet/sdk:10.0
-#   releasegate-standin/aspnet:10.0  ~ mcr.microsoft.com/dotnet/aspnet:10.0
+#   releasegate-standin/sdk:10.0       ~ mcr.microsoft.com/dotnet/sdk:10.0
+#   releasegate-standin/aspnet:10.0    ~ mcr.microsoft.com/dotnet/aspnet:10.0
+#   releasegate-standin/debian:bookworm ~ debian:bookworm-slim (deploy/proxy, deploy/postgres)
 #
 # Both are a Debian bookworm minbase root filesystem (debootstrap, from the mirror configured
 # in /etc/apt) plus what the official images carry that matters to us: ca-certificates, libicu,
@@ -11,10 +12,11 @@
 # images) and the .NET bits copied from this machine's /usr/share/dotnet:
 #   sdk    : the whole SDK install (dotnet --info on the host), /usr/bin/dotnet symlink
 #   aspnet : host/ + shared/Microsoft.NETCore.App + shared/Microsoft.AspNetCore.App only
+#   debian : no .NET (its apt sources are the Debian mirror this machine uses)
 #
 # Usage:  scripts/standin-images.sh [--force]
 #   DOCKER_HOST defaults to the project's engine (unix:///var/lib/releasegate-infra/docker.sock).
-#   Idempotent: an image that already exists is skipped (--force rebuilds both).
+#   Idempotent: an image that already exists is skipped (--force rebuilds all three).
 #   Needs root (debootstrap, chroot). Work files live in $STANDIN_WORK (default
 #   /var/lib/releasegate-infra/standin); the debootstrap rootfs is cached there.
 #
@@ -28,11 +30,12 @@ WORK="${STANDIN_WORK:-/var/lib/releasegate-infra/standin}"
 DOTNET_ROOT_HOST="${DOTNET_ROOT_HOST:-/usr/share/dotnet}"
 SDK_IMAGE="${SDK_STANDIN:-releasegate-standin/sdk:10.0}"
 RUNTIME_IMAGE="${RUNTIME_STANDIN:-releasegate-standin/aspnet:10.0}"
+DEBIAN_IMAGE="${DEBIAN_STANDIN:-releasegate-standin/debian:bookworm}"
 EXTRA_PACKAGES="ca-certificates,libicu72,libssl3,zlib1g,tzdata"
 APP_UID=1654
 FORCE=0
 [[ "${1:-}" == "--force" ]] && FORCE=1
-[[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { sed -n '2,24p' "$0"; exit 0; }
+[[ "${1:-}" == "-h" || "${1:-}" == "--help" ]] && { sed -n '2,25p' "$0"; exit 0; }
 
 log() { printf '[standin] %s\n' "$*" >&2; }
 die() { printf '[standin] error: %s\n' "$*" >&2; exit 1; }
@@ -43,12 +46,13 @@ docker info >/dev/null 2>&1 || die "no Docker engine answers on $DOCKER_HOST (st
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
-need_sdk=1; need_rt=1
+need_sdk=1; need_rt=1; need_deb=1
 if [[ $FORCE -eq 0 ]]; then
   image_exists "$SDK_IMAGE" && { log "$SDK_IMAGE exists, skipping"; need_sdk=0; }
   image_exists "$RUNTIME_IMAGE" && { log "$RUNTIME_IMAGE exists, skipping"; need_rt=0; }
+  image_exists "$DEBIAN_IMAGE" && { log "$DEBIAN_IMAGE exists, skipping"; need_deb=0; }
 fi
-[[ $need_sdk -eq 0 && $need_rt -eq 0 ]] && exit 0
+[[ $need_sdk -eq 0 && $need_rt -eq 0 && $need_deb -eq 0 ]] && exit 0
 
 # --- the Debian mirror apt uses on this machine (deb822 .sources or one-line .list) ----------
 debian_mirror() {
@@ -107,7 +111,7 @@ add_host_cas() {
   fi
 }
 
-# Clone the base rootfs, add $@ (relative paths under /usr/share/dotnet), import with $CHANGES.
+# Clone the base rootfs, add $@ (relative paths under /usr/share/dotnet; none: no .NET), import with $CHANGES.
 make_image() {
   local name=$1 dir=$2; shift 2
   local -a changes=("${IMPORT_CHANGES[@]}")
@@ -115,17 +119,20 @@ make_image() {
   rm -rf "$dir"
   cp -a "$BASE" "$dir"
   rm -f "$dir/.complete"
-  mkdir -p "$dir/usr/share/dotnet"
-  (cd "$DOTNET_ROOT_HOST" && tar -c "$@") | tar -C "$dir/usr/share/dotnet" -x
-  ln -sf /usr/share/dotnet/dotnet "$dir/usr/bin/dotnet"
+  if [[ $# -gt 0 ]]; then
+    mkdir -p "$dir/usr/share/dotnet"
+    (cd "$DOTNET_ROOT_HOST" && tar -c "$@") | tar -C "$dir/usr/share/dotnet" -x
+    ln -sf /usr/share/dotnet/dotnet "$dir/usr/bin/dotnet"
+  fi
   add_host_cas "$dir"
   local -a args=()
   for c in "${changes[@]}"; do args+=(--change "$c"); done
   tar -C "$dir" -c . | docker import "${args[@]}" --message "ReleaseGate stand-in for ${name}" - "$name" >/dev/null
   rm -rf "$dir"
   # Check it in a container (a bare chroot lacks /proc, which CoreCLR needs).
-  docker run --rm "$name" dotnet --info >"$WORK/${dir##*/}.info" 2>&1 \
-    || { cat "$WORK/${dir##*/}.info" >&2; docker rmi "$name" >/dev/null; die "dotnet does not run in $name"; }
+  local check=(dotnet --info); [[ $# -gt 0 ]] || check=(apt-get --version)
+  docker run --rm "$name" "${check[@]}" >"$WORK/${dir##*/}.info" 2>&1 \
+    || { cat "$WORK/${dir##*/}.info" >&2; docker rmi "$name" >/dev/null; die "${check[0]} does not run in $name"; }
   log "$name: $(docker image inspect -f '{{.Size}}' "$name" | awk '{printf "%.0f MB", $1/1000/1000}')"
 }
 
@@ -160,5 +167,9 @@ if [[ $need_sdk -eq 1 ]]; then
     'ENV NUGET_CERT_REVOCATION_MODE=offline'
     'CMD ["/bin/bash"]')
   make_image "$SDK_IMAGE" "$WORK/rootfs-sdk" .
+fi
+if [[ $need_deb -eq 1 ]]; then
+  IMPORT_CHANGES=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'CMD ["/bin/bash"]')
+  make_image "$DEBIAN_IMAGE" "$WORK/rootfs-debian"
 fi
 docker image ls --filter reference='releasegate-standin/*' >&2

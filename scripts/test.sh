@@ -20,7 +20,7 @@ if ! dotnet build ReleaseGate.sln -c Release -nologo -v:q -clp:ErrorsOnly; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
-projects=(tests/ReleaseGate.Core.Tests tests/ReleaseGate.Registry.Tests tests/ReleaseGate.Web.Tests tests/ReleaseGate.E2E)
+projects=(tests/ReleaseGate.Core.Tests tests/ReleaseGate.Registry.Tests tests/ReleaseGate.Web.Tests tests/ReleaseGate.E2E tests/ReleaseGate.Stack.Tests)
 status=0
 for project in "${projects[@]}"; do
   name=$(basename "$project")

@@ -155,6 +155,8 @@ write_env() {
     echo "RG_PRIVATE_REGISTRY_PASSWORD_FILE=$DIR/private.password"
     echo "RG_SMTP_SINK=$SMTP_HOST:$SMTP_PORT"
     echo "RG_CHROMIUM=$CHROMIUM"
+    # Quoted: the value has semicolons, and the file is eval'd by shells (readers strip the quotes).
+    echo "RG_POSTGRES='$(postgres_connection_string)'"
     for entry in "${IMAGES[@]}"; do
       IFS='|' read -r name dir tag target <<<"$entry"
       digest="$(manifest_digest "$STAGING_ADDR" "demo/$name" "$tag")"
@@ -168,3 +170,48 @@ write_env() {
   mv "$tmp" "$ENV_FILE"
 }
 
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL (Debian's cluster 15/main on 127.0.0.1:5432) and a role for the tests, which may
+# create databases: each test makes its own and drops it afterwards.
+
+postgres_answers() { timeout 10 pg_isready -q -h "$PG_HOST" -p "$PG_PORT" >/dev/null 2>&1; }
+pg_sql() { (cd / && su postgres -c "psql -X -q -v ON_ERROR_STOP=1 -p $PG_PORT -tA" ) ; }
+
+start_postgres() {
+  if postgres_answers; then
+    log "postgres: running on $PG_HOST:$PG_PORT"
+  else
+    log "postgres: starting cluster $PG_CLUSTER (log /var/log/postgresql/postgresql-${PG_CLUSTER/ /-}.log)"
+    # 9>&-: the server must not inherit infra.sh's lock, or it would hold it for as long as it runs.
+    # shellcheck disable=SC2086
+    (cd / && pg_ctlcluster $PG_CLUSTER start </dev/null >>"$DIR/postgres-start.log" 2>&1 9>&-) || true
+    wait_until 30 postgres_answers || { tail -n 20 "$DIR/postgres-start.log" >&2; die "postgres did not answer on $PG_HOST:$PG_PORT within 30 s"; }
+    log "postgres: answers on $PG_HOST:$PG_PORT"
+  fi
+  [[ -s "$DIR/postgres.password" ]] || { openssl rand -hex 16 >"$DIR/postgres.password"; chmod 600 "$DIR/postgres.password"; }
+  local password
+  password="$(cat "$DIR/postgres.password")"
+  # The password travels on psql's stdin, never on a command line. synchronous_commit=off for this role
+  # only: test databases need no durability across a crash of the machine, and commits get much cheaper.
+  pg_sql <<SQL >/dev/null
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$PG_USER') THEN
+    CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$password';
+  ELSE
+    ALTER ROLE $PG_USER LOGIN CREATEDB PASSWORD '$password';
+  END IF;
+END \$\$;
+ALTER ROLE $PG_USER SET synchronous_commit = off;
+SELECT 'CREATE DATABASE $PG_USER OWNER $PG_USER' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$PG_USER') \gexec
+SQL
+  postgres_login_works || die "postgres: role $PG_USER cannot sign in on $PG_HOST:$PG_PORT"
+  log "postgres: role and database '$PG_USER' ready"
+}
+
+postgres_login_works() {
+  [[ -s "$DIR/postgres.password" ]] || return 1
+  PGPASSWORD="$(cat "$DIR/postgres.password")" timeout 10 psql -X -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_USER" -tAc 'select 1' >/dev/null 2>&1
+}
+
+postgres_connection_string() { echo "Host=$PG_HOST;Port=$PG_PORT;Username=$PG_USER;Password=$(cat "$DIR/postgres.password");Database=$PG_USER"; }

@@ -7,6 +7,7 @@ using ReleaseGate.Web.Api;
 using ReleaseGate.Web.Integrations;
 using ReleaseGate.Web.Jobs;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using Quartz;
@@ -59,19 +60,32 @@ public static class Extensions
 
     public static void AddReleaseGateDatabase(this IHostApplicationBuilder builder)
     {
-        var connectionString = SqliteConnectionString(builder);
-        builder.Services.AddDbContextFactory<ReleaseGateDb>(o => o
-            .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ReleaseGate.Migrations"))
-            .AddInterceptors(new SqliteTuning.Interceptor()));
+        if (builder.DatabaseSettings() is { IsPostgres: true } postgres)
+        {
+            // One pool for EF, the NOTIFY sender and the LISTEN connection (Adapters/Postgres).
+            builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(postgres.PostgresConnectionString()));
+            builder.Services.AddDbContextFactory<ReleaseGateDb>((sp, o) => o
+                .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(), pg => pg.MigrationsAssembly("ReleaseGate.Migrations.Postgres")));
+        }
+        else
+        {
+            var connectionString = SqliteConnectionString(builder);
+            builder.Services.AddDbContextFactory<ReleaseGateDb>(o => o
+                .UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly("ReleaseGate.Migrations"))
+                .AddInterceptors(new SqliteTuning.Interceptor()));
+        }
         // Identity's stores want a scoped context; pages and jobs use the factory.
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<ReleaseGateDb>>().CreateDbContext());
     }
 
+    /// <summary>ReleaseGate__Database__* as configured (validated at start by AddReleaseGateSettings).</summary>
+    public static DatabaseSettings DatabaseSettings(this IHostApplicationBuilder builder) =>
+        builder.Configuration.GetSection(Settings.DatabaseSettings.Section).Get<DatabaseSettings>() ?? new();
+
     /// <summary>The SQLite connection string with its folder created, so a fresh clone just runs.</summary>
     public static string SqliteConnectionString(this IHostApplicationBuilder builder)
     {
-        var configured = builder.Configuration.GetSection(DatabaseSettings.Section).Get<DatabaseSettings>() ?? new();
-        var csb = new SqliteConnectionStringBuilder(configured.ConnectionString);
+        var csb = new SqliteConnectionStringBuilder(builder.DatabaseSettings().ConnectionString);
         if (csb.DataSource is { Length: > 0 } file && file != ":memory:" && !file.StartsWith("file:", StringComparison.Ordinal))
         {
             csb.DataSource = Path.GetFullPath(file, builder.Environment.ContentRootPath);
@@ -131,7 +145,7 @@ public static class Extensions
 
     public static void AddReleaseGateJobs(this IHostApplicationBuilder builder)
     {
-        var connectionString = SqliteConnectionString(builder);
+        var database = builder.DatabaseSettings();
         builder.AddQuartz(q =>
         {
             // A shutdown cuts long jobs short and hands them back: the next start finishes them.
@@ -143,7 +157,18 @@ public static class Extensions
                     o.StoreJobDataAsStrings = true;
                     o.RecoverFiringsCancelledByShutdown = true;
                 });
-                store.UseSqlite(SqliteTuning.ProviderFactory.Instance, connectionString);
+                if (database.IsPostgres)
+                {
+                    store.UsePostgres(NpgsqlFactory.Instance, database.PostgresConnectionString());
+                    // Replicas share the schedule: each trigger fires on one of them, and the recoverable jobs of a
+                    // replica that stopped checking in are taken over by another within about 15 s.
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(5);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(5);
+                    });
+                }
+                else store.UseSqlite(SqliteTuning.ProviderFactory.Instance, SqliteConnectionString(builder));
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });
@@ -188,14 +213,22 @@ public static class Extensions
     /// <summary>Migrations, then the things that need the schema: roles, the first admin, the applications file.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
+        // Replicas starting together on one PostgreSQL take turns; the later ones find everything done.
+        await using var turn = await PreparationLock.TakeAsync(app.Services);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReleaseGateDb>();
         await db.Database.MigrateAsync();
         // WAL lets pages read while a job writes.
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().RunAsync();
         await ApplicationsFile.SyncAtStartAsync(scope.ServiceProvider);
         await scope.ServiceProvider.GetRequiredService<IntegrationSecrets>()
             .EnsureFromSettingsAsync(scope.ServiceProvider.GetRequiredService<IOptions<JenkinsSettings>>().Value, CancellationToken.None);
+        if (turn is not null)
+        {
+            // In our turn: the first replica writes the data-protection key and Quartz's tables, the others find them.
+            scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("ReleaseGate.Start").Protect("ready");
+            await scope.ServiceProvider.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        }
     }
 }

@@ -7,23 +7,43 @@ using ReleaseGate.Core.Users;
 namespace ReleaseGate.Testing;
 
 /// <summary>
-/// A real SQLite file built by the project's own migrations: the one database fixture of the Core and Web
-/// tests (linked into both), so a test sees the schema production gets.
+/// A real database built by the project's own migrations: the one database fixture of the Core and Web
+/// tests (linked into both), so a test sees the schema production gets. A SQLite file, or with
+/// RG_TEST_DATABASE=Postgres a PostgreSQL database of its own (scripts/test.sh runs the Core tests both ways).
 /// </summary>
 public sealed class TestDatabase : IDbContextFactory<ReleaseGateDb>, IDisposable, IAsyncDisposable
 {
-    private readonly string path = Path.Combine(Path.GetTempPath(), $"rg-test-{Guid.NewGuid():N}.db");
+    private readonly string? path;
     private readonly DbContextOptions<ReleaseGateDb> options;
 
-    public TestDatabase()
+    /// <summary>True when RG_TEST_DATABASE=Postgres: every TestDatabase of this run is a PostgreSQL one.</summary>
+    public static bool PostgresByDefault => Environment.GetEnvironmentVariable("RG_TEST_DATABASE") == "Postgres";
+
+    public TestDatabase() : this(PostgresByDefault)
     {
+    }
+
+    public TestDatabase(bool postgres)
+    {
+        if (postgres)
+        {
+            PostgresName = PostgresServer.CreateDatabase();
+            options = PostgresServer.Options(PostgresServer.ConnectionString(PostgresName));
+            return;
+        }
+        path = Path.Combine(Path.GetTempPath(), $"rg-test-{Guid.NewGuid():N}.db");
         options = new DbContextOptionsBuilder<ReleaseGateDb>()
             .UseSqlite($"Data Source={path}", o => o.MigrationsAssembly("ReleaseGate.Migrations")).Options;
         using var db = CreateDbContext();
         db.Database.Migrate();
     }
 
+    /// <summary>The PostgreSQL database's name (null on SQLite).</summary>
+    public string? PostgresName { get; }
+
     public static Task<TestDatabase> CreateAsync() => Task.Run(() => new TestDatabase());
+
+    public static Task<TestDatabase> CreateAsync(bool postgres) => Task.Run(() => new TestDatabase(postgres));
 
     public ReleaseGateDb CreateDbContext() => new(options);
 
@@ -52,8 +72,13 @@ public sealed class TestDatabase : IDbContextFactory<ReleaseGateDb>, IDisposable
 
     public void Dispose()
     {
+        if (PostgresName is not null)
+        {
+            PostgresServer.DropDatabase(PostgresName);
+            return;
+        }
         SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file!);
     }
 
     public ValueTask DisposeAsync()

@@ -18,8 +18,12 @@ namespace ReleaseGate.Core.Data;
 /// <summary>The portal's whole state: the DbContext is the unit of work, no repositories on top.</summary>
 public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDbContext<PortalUser>(options)
 {
-    // One writer at a time extends the audit chain, so two saves never link to the same previous row.
+    // One writer at a time extends the audit chain, so two saves never link to the same previous row: in this
+    // process by the semaphore, across replicas on PostgreSQL by a lock the server holds until the save commits.
     private static readonly SemaphoreSlim AuditChain = new(1, 1);
+    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+    // The chain's advisory lock key: "RGAUDIT" in ASCII, a constant no other lock of ours uses.
+    private const string LockAuditChainSql = "SELECT pg_advisory_xact_lock(23159294019258708)";
 
     public DbSet<Application> Applications => Set<Application>();
     public DbSet<Candidate> Candidates => Set<Candidate>();
@@ -159,6 +163,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         await AuditChain.WaitAsync(ct);
         try
         {
+            await using var own = await LockAuditChainAsync(ct);
             var last = await AuditEvents.OrderByDescending(a => a.Sequence)
                 .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(ct);
             var (sequence, hash) = (last?.Sequence ?? 0, last?.Hash ?? "");
@@ -167,12 +172,27 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
                 row.Seal(++sequence, hash);
                 hash = row.Hash;
             }
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
+            if (own is not null) await own.CommitAsync(ct);
+            return saved;
         }
         finally
         {
             AuditChain.Release();
         }
+    }
+
+    /// <summary>
+    /// On PostgreSQL, takes the chain's transaction-scoped advisory lock before the last row is read, so another
+    /// replica's save waits until ours commits. Returns the transaction it opened (null when the caller's is used,
+    /// or on SQLite, whose single writer and the semaphore already serialise the chain).
+    /// </summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> LockAuditChainAsync(CancellationToken ct)
+    {
+        if (Database.ProviderName != PostgresProvider) return null;
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+        await Database.ExecuteSqlRawAsync(LockAuditChainSql, ct);
+        return own;
     }
 
     private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Json<T>() where T : new() => new(

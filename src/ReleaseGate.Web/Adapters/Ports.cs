@@ -6,6 +6,7 @@ using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Web.Adapters.Docker;
 using ReleaseGate.Web.Adapters.Mail;
+using ReleaseGate.Web.Adapters.Postgres;
 using ReleaseGate.Web.Adapters.Registry;
 using ReleaseGate.Web.Adapters.Schedule;
 using ReleaseGate.Web.Adapters.Swarm;
@@ -23,9 +24,15 @@ public static class Ports
         // Candidates: digests resolved from the staging registry (registry HTTP API v2).
         services.AddSingleton<RegistryClients>();
         services.AddSingleton<IImageRegistry>(sp => sp.GetRequiredService<RegistryClients>());
-        // Candidates: live pages learn that a candidate changed (in-process notification).
+        // Candidates: live pages learn that a candidate changed (in-process; on PostgreSQL also NOTIFY/LISTEN across replicas).
         services.AddSingleton<CandidateChanges>();
-        services.AddSingleton<ICandidateChanges>(sp => sp.GetRequiredService<CandidateChanges>());
+        if (builder.DatabaseSettings().IsPostgres)
+        {
+            services.AddSingleton<PostgresCandidateChanges>();
+            services.AddSingleton<ICandidateChanges>(sp => sp.GetRequiredService<PostgresCandidateChanges>());
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresCandidateChanges>());
+        }
+        else services.AddSingleton<ICandidateChanges>(sp => sp.GetRequiredService<CandidateChanges>());
         // Deployments: the test Docker host (Docker.DotNet), and the durable queue of deployments (Quartz).
         services.AddSingleton<ITestHost, DockerTestHost>();
         services.AddSingleton<IDeploymentQueue, QuartzDeploymentQueue>();

@@ -9,15 +9,22 @@ public sealed class NetworkSettings : ISettings, IValidatableObject
 {
     public static string Section => "ReleaseGate:Network";
 
-    /// <summary>Comma-separated IP addresses of the proxies in front of the portal; none: forwarded headers are ignored.</summary>
+    /// <summary>
+    /// Comma-separated IP addresses of the proxies in front of the portal, or networks (CIDR, e.g. a Swarm stack's
+    /// overlay subnet, where the proxy's address changes with each task); none: forwarded headers are ignored.
+    /// </summary>
     public string? KnownProxies { get; set; }
 
-    public IEnumerable<IPAddress> Proxies() =>
-        (KnownProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(IPAddress.Parse);
+    private IEnumerable<string> Entries() => (KnownProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public IEnumerable<IPAddress> Proxies() => Entries().Where(e => !e.Contains('/')).Select(IPAddress.Parse);
+
+    public IEnumerable<IPNetwork> ProxyNetworks() => Entries().Where(e => e.Contains('/')).Select(e => IPNetwork.Parse(e));
 
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
-        foreach (var entry in (KnownProxies ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            if (!IPAddress.TryParse(entry, out _)) yield return new($"'{entry}' is not an IP address.", [nameof(KnownProxies)]);
+        foreach (var entry in Entries())
+            if (entry.Contains('/') ? !IPNetwork.TryParse(entry, out _) : !IPAddress.TryParse(entry, out _))
+                yield return new($"'{entry}' is neither an IP address nor a network such as 10.0.0.0/24.", [nameof(KnownProxies)]);
     }
 }

@@ -17,12 +17,13 @@ public static class SecurityHeaders
     {
         var network = app.Services.GetRequiredService<IOptions<NetworkSettings>>().Value;
         // Only named proxies are believed (empty lists would mean "believe anyone", so no proxies: no middleware).
-        if (network.Proxies().Any())
+        if (network.Proxies().Any() || network.ProxyNetworks().Any())
         {
             var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             foreach (var proxy in network.Proxies()) forwarded.KnownProxies.Add(proxy);
+            foreach (var subnet in network.ProxyNetworks()) forwarded.KnownIPNetworks.Add(subnet);
             app.UseForwardedHeaders(forwarded);
         }
 

@@ -59,7 +59,7 @@ public class AuditChainTests
             await db.SaveChangesAsync(ct);
         }
         await using (var db = dbs.CreateDbContext())
-            await db.Database.ExecuteSqlRawAsync("UPDATE AuditEvents SET Details = 'reason: none'", ct);
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "AuditEvents" SET "Details" = 'reason: none'""", ct);
 
         await using var read = dbs.CreateDbContext();
         var row = await read.AuditEvents.SingleAsync(ct);

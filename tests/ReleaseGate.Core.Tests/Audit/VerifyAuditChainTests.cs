@@ -27,9 +27,10 @@ public class VerifyAuditChainTests
     }
 
     [Theory]
-    [InlineData("UPDATE AuditEvents SET Details = 'rewritten' WHERE Sequence = 5", 5, "content")]
-    [InlineData("DELETE FROM AuditEvents WHERE Sequence = 7", 8, "missing")]
-    [InlineData("UPDATE AuditEvents SET PreviousHash = 'forged' WHERE Sequence = 3", 3, "link")]
+    // Quoted names: the same statement tampers on SQLite and on PostgreSQL (RG_TEST_DATABASE=Postgres).
+    [InlineData("""UPDATE "AuditEvents" SET "Details" = 'rewritten' WHERE "Sequence" = 5""", 5, "content")]
+    [InlineData("""DELETE FROM "AuditEvents" WHERE "Sequence" = 7""", 8, "missing")]
+    [InlineData("""UPDATE "AuditEvents" SET "PreviousHash" = 'forged' WHERE "Sequence" = 3""", 3, "link")]
     public async Task A_tampered_chain_names_the_row_where_it_breaks(string tampering, long brokenAt, string reason)
     {
         await using var dbs = await ChainOfAsync(12);

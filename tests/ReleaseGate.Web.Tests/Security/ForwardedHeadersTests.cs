@@ -24,6 +24,8 @@ public class ForwardedHeadersTests
 
     [Theory]
     [InlineData("10.0.0.5", "203.0.113.7")]
+    [InlineData("192.0.2.1, 10.0.0.0/24", "203.0.113.7")] // a Swarm stack's overlay network
+    [InlineData("10.0.1.0/24", "10.0.0.5")]
     [InlineData(null, "10.0.0.5")]
     public async Task The_caller_is_the_forwarded_address_only_behind_a_known_proxy(string? knownProxies, string seenAs)
     {

@@ -15,7 +15,23 @@ public class SettingsTests
         { "ReleaseGate:Admin:PasswordFile", "/nonexistent/secret", "ReleaseGate__Admin__PasswordFile" },
         { "ReleaseGate:Admin:Password", "short", "ReleaseGate__Admin__Password" },
         { "ReleaseGate:ApplicationsFile", "/nonexistent/apps.yml", "ReleaseGate__ApplicationsFile" },
+        { "ReleaseGate:Database:PasswordFile", "/nonexistent/db-password", "ReleaseGate__Database__PasswordFile" },
     };
+
+    [Fact]
+    public void The_postgres_password_file_fills_the_connection_strings_password()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "from-the-secret\n");
+            var settings = new DatabaseSettings { Provider = DatabaseSettings.Postgres, ConnectionString = "Host=db;Database=rg;Username=rg", PasswordFile = file };
+            Assert.Equal("Host=db;Database=rg;Username=rg;Password=from-the-secret", settings.PostgresConnectionString());
+            settings.PasswordFile = null;
+            Assert.Equal("Host=db;Database=rg;Username=rg", settings.PostgresConnectionString());
+        }
+        finally { File.Delete(file); }
+    }
 
     [Theory]
     [MemberData(nameof(BadVariables))]

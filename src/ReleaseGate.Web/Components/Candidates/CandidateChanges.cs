@@ -5,7 +5,8 @@ namespace ReleaseGate.Web.Components.Candidates;
 
 /// <summary>
 /// Hands out subscriptions to candidate changes, per candidate or for all (the board), and calls them
-/// when a use case publishes a change. In-process: each replica tells its own circuits.
+/// when a use case publishes a change. In-process: each replica tells its own circuits (on PostgreSQL,
+/// Adapters/Postgres/PostgresCandidateChanges relays the changes of the other replicas to it).
 /// </summary>
 public sealed class CandidateChanges(ILogger<CandidateChanges> log) : ICandidateChanges
 {
@@ -22,6 +23,12 @@ public sealed class CandidateChanges(ILogger<CandidateChanges> log) : ICandidate
     {
         foreach (var s in subscriptions.Keys.Where(s => s.CandidateId is null || s.CandidateId == candidateId))
             _ = NotifyAsync(s, candidateId);
+    }
+
+    /// <summary>Every open page reloads once (after changes may have been missed).</summary>
+    public void PublishedAll()
+    {
+        foreach (var s in subscriptions.Keys) _ = NotifyAsync(s, s.CandidateId ?? Guid.Empty);
     }
 
     private async Task NotifyAsync(Subscription s, Guid candidateId)
