@@ -704,6 +704,9 @@ namespace ReleaseGate.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<long?>("SwarmCompletedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Tasks")
                         .IsRequired()
                         .HasColumnType("text");
