@@ -20,19 +20,28 @@ if ! dotnet build ReleaseGate.sln -c Release -nologo -v:q -clp:ErrorsOnly; then
   echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
-projects=(tests/ReleaseGate.Core.Tests tests/ReleaseGate.Registry.Tests tests/ReleaseGate.Web.Tests tests/ReleaseGate.E2E tests/ReleaseGate.Stack.Tests)
 status=0
-for project in "${projects[@]}"; do
-  name=$(basename "$project")
+# run NAME PROJECT [dotnet test arguments...]: one test run, its results in NAME.trx
+run() {
+  local name=$1 project=$2; shift 2
   echo "== $name"
   log="$results/$name.log"
   dotnet test "$project" -c Release --no-build --nologo \
-    --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$log" 2>&1 || status=1
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" >"$log" 2>&1 || status=1
   # Show failures in full, and the summary line, without the noise of a passing run.
   grep -E -A25 '^\s*Failed [A-Za-z]' "$log" | head -n 400
   grep -E '(Passed|Failed)!|error' "$log" | head -n 20
   [ -f "$results/$name.trx" ] || { echo "$name: no results (crashed before running)"; status=1; }
+}
+for project in tests/ReleaseGate.Core.Tests tests/ReleaseGate.Registry.Tests tests/ReleaseGate.Web.Tests tests/ReleaseGate.E2E; do
+  run "$(basename "$project")" "$project"
 done
+# The use cases that write the most (registration and deployment, sign-off, cutoff, promotion, audit) again on
+# PostgreSQL, the database of several replicas: each test gets a database of its own (tests/Shared/TestDatabase.cs).
+RG_TEST_DATABASE=Postgres run ReleaseGate.Core.Tests.Postgres tests/ReleaseGate.Core.Tests \
+  --filter "FullyQualifiedName~DeployCandidateTests|FullyQualifiedName~SignOffTests|FullyQualifiedName~WithdrawApprovalTests|FullyQualifiedName~RunCutoffTests|FullyQualifiedName~ReleaseNowTests|FullyQualifiedName~PromoteCandidateTests|FullyQualifiedName~AuditChainTests|FullyQualifiedName~LoadBoardTests|FullyQualifiedName~MigrationsTests"
+# The portal's own image and its stack on the Swarm (two replicas on PostgreSQL behind HAProxy).
+run ReleaseGate.Stack.Tests tests/ReleaseGate.Stack.Tests
 
 # Count from the result files, not from console text.
 passed=0; failed=0; skipped=0

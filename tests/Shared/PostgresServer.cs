@@ -52,7 +52,19 @@ public static class PostgresServer
     public static void DropDatabase(string name)
     {
         NpgsqlConnection.ClearAllPools();
-        Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        // FORCE cannot end a backend of another role (an autovacuum worker that just started on it): try again shortly.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                Thread.Sleep(250);
+            }
+        }
     }
 
     private static string CreateTemplate()

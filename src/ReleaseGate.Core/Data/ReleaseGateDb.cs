@@ -160,7 +160,10 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         if (audit.Count == 0)
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, ct);
 
-        await AuditChain.WaitAsync(ct);
+        // SQLite: one writer anyway, the semaphore orders this process's saves. PostgreSQL: the database lock alone,
+        // which orders every replica's saves (and this process's too).
+        var postgres = Database.ProviderName == PostgresProvider;
+        if (!postgres) await AuditChain.WaitAsync(ct);
         try
         {
             await using var own = await LockAuditChainAsync(ct);
@@ -178,7 +181,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         }
         finally
         {
-            AuditChain.Release();
+            if (!postgres) AuditChain.Release();
         }
     }
 

@@ -20,7 +20,8 @@ public sealed class PreparationLock : IAsyncDisposable
     {
         if (services.GetService<NpgsqlDataSource>() is not { } database) return null;
         var connection = await database.OpenConnectionAsync();
-        await using var take = new NpgsqlCommand(Take, connection);
+        // Waits while another replica prepares, which may take long on a busy machine; a holder that dies lets go at once.
+        await using var take = new NpgsqlCommand(Take, connection) { CommandTimeout = 600 };
         await take.ExecuteNonQueryAsync();
         return new PreparationLock(connection);
     }
