@@ -18,21 +18,15 @@ public class AccountInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
         await page.FillAsync("#token-name", $"ci-{locale}");
         await page.Locator("#create-token").ClickAsync();
         await Assertions.Expect(page.Locator("#new-token")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^rgp_[A-Za-z0-9_-]{40,}$"));
-        await ShotAsync(page, $"account-token-{locale}");
+        await LivePortal.ShotAsync(page, $"account-token-{locale}");
         await page.Locator("#token-done").ClickAsync();
 
         await page.GotoAsync("/users");
         await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         await Assertions.Expect(page.Locator("h4")).ToContainTextAsync(users);
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync($"ci-{locale}");
-        await ShotAsync(page, $"users-{locale}");
+        await LivePortal.ShotAsync(page, $"users-{locale}");
         await page.Context.CloseAsync();
     }
 
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("RG_SHOTS") is not { Length: > 0 } dir) return;
-        Directory.CreateDirectory(dir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-    }
 }

@@ -8,21 +8,13 @@ public class BoardInBrowserTests(LivePortal portal) : IClassFixture<LivePortal>
     [Fact]
     public async Task A_signed_in_user_sees_the_board_with_the_applications()
     {
-        await using (var db = portal.CreateDb())
-        {
-            db.Applications.Add(new Application
-            {
-                Slug = "orders-api", DisplayName = "Orders API", StagingRepository = "127.0.0.1:5001/orders-api",
-                ProductionRepository = "127.0.0.1:5002/orders-api", SwarmService = "orders-api",
-                TestEnvironment = new TestEnvironmentSpec { ContainerName = "orders-api-test", PublishedPort = 18080 },
-            });
-            await db.SaveChangesAsync(TestContext.Current.CancellationToken);
-        }
+        await OrdersAsync();
 
         var page = await portal.SignedInPageAsync();
 
         await Assertions.Expect(page.Locator("#board")).ToContainTextAsync("orders-api");
         await Assertions.Expect(page.Locator("#signed-in-user")).ToHaveTextAsync(LivePortal.AdminEmail);
+        await LivePortal.ShotAsync(page, "board-en");
         await page.Context.CloseAsync();
     }
 
@@ -40,11 +32,26 @@ public class BoardInBrowserTests(LivePortal portal) : IClassFixture<LivePortal>
         await context.CloseAsync();
     }
 
+    private async Task OrdersAsync()
+    {
+        await using var db = portal.CreateDb();
+        if (db.Applications.Any(a => a.Slug == "orders-api")) return;
+        db.Applications.Add(new Application
+        {
+            Slug = "orders-api", DisplayName = "Orders API", StagingRepository = "127.0.0.1:5001/orders-api",
+            ProductionRepository = "127.0.0.1:5002/orders-api", SwarmService = "orders-api",
+            TestEnvironment = new TestEnvironmentSpec { ContainerName = "orders-api-test", PublishedPort = 18080 },
+        });
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+    }
+
     [Fact]
     public async Task The_portal_speaks_chinese_when_the_browser_does()
     {
+        await OrdersAsync();
         var page = await portal.SignedInPageAsync(locale: "zh-CN");
         await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("发布看板");
+        await LivePortal.ShotAsync(page, "board-zh");
         await page.Context.CloseAsync();
     }
 

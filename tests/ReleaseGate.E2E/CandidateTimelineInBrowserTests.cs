@@ -35,7 +35,7 @@ public class CandidateTimelineInBrowserTests(LivePortal portal) : IClassFixture<
         var lines = await page.EvaluateAsync<int[]>(
             "() => [...document.querySelectorAll('.rg-event-kind')].map(td => { const r = document.createRange(); r.selectNodeContents(td); return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; })");
         Assert.All(lines, n => Assert.Equal(1, n));
-        await ShotAsync(page, $"candidate-timeline-{locale}");
+        await LivePortal.ShotAsync(page, $"candidate-timeline-{locale}");
         await page.Context.CloseAsync();
     }
 
@@ -56,17 +56,10 @@ public class CandidateTimelineInBrowserTests(LivePortal portal) : IClassFixture<
         await Assertions.Expect(page.Locator("#promotion")).ToContainTextAsync(title);
         await Assertions.Expect(page.Locator("#promotion-figures")).ToContainTextAsync("40.1 MiB");
         await Assertions.Expect(page.Locator("#promotion-figures")).ToContainTextAsync(blobs);
-        await ShotAsync(page, $"candidate-promotion-{locale}");
+        await LivePortal.ShotAsync(page, $"candidate-promotion-{locale}");
         await page.Context.CloseAsync();
     }
 
-    /// <summary>With RG_SHOTS set, the page is kept as a PNG there for a person to look at.</summary>
-    private static async Task ShotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("RG_SHOTS") is not { Length: > 0 } dir) return;
-        Directory.CreateDirectory(dir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
-    }
 
     private static async Task OpenAsync(IPage page, Guid candidateId)
     {

@@ -76,4 +76,12 @@ public class LivePortal : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
             if (File.Exists(file)) File.Delete(file);
     }
+
+    /// <summary>With RG_SHOTS set, the page is kept as a PNG there for a person to look at.</summary>
+    public static async Task ShotAsync(Microsoft.Playwright.IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("RG_SHOTS") is not { Length: > 0 } dir) return;
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new Microsoft.Playwright.PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
 }
