@@ -41,7 +41,7 @@ public sealed class ChainWorld : IAsyncDisposable
     public string ImageOf(string slug) => $"{Production.Authority}/{slug}:v1@{Digest}";
 
     /// <summary>Registries, sink and the portal's settings; <paramref name="count"/> applications declared and their services running the old image.</summary>
-    public static async Task<ChainWorld> CreateAsync(int count)
+    public static async Task<ChainWorld> CreateAsync(int count, int replicas = 1, int delaySeconds = 0)
     {
         var world = new ChainWorld
         {
@@ -49,7 +49,7 @@ public sealed class ChainWorld : IAsyncDisposable
         };
         try
         {
-            await world.PrepareAsync(count);
+            await world.PrepareAsync(count, replicas, delaySeconds);
             return world;
         }
         catch
@@ -59,7 +59,7 @@ public sealed class ChainWorld : IAsyncDisposable
         }
     }
 
-    private async Task PrepareAsync(int count)
+    private async Task PrepareAsync(int count, int replicas, int delaySeconds)
     {
         Portal.Environment["ReleaseGate__Registries__Staging"] = Staging.Url.ToString();
         Portal.Environment["ReleaseGate__Registries__Production"] = Production.Url.ToString();
@@ -77,8 +77,8 @@ public sealed class ChainWorld : IAsyncDisposable
                     qaEmails: [qa-{slug}@faults.example]
                     teamEmails: [team-{slug}@faults.example]
                     testEnvironment: {"{"} containerName: {slug}-test, publishedPort: {MailSink.FreePort()}, healthTimeoutSeconds: 30 {"}"}
-                    rollout: {"{"} parallelism: 1, delaySeconds: 0, monitorSeconds: 1, timeoutSeconds: 120 {"}"}
-                    swarm: {"{"} replicas: 1, stopGracePeriodSeconds: 1 {"}"}
+                    rollout: {"{"} parallelism: 1, delaySeconds: {delaySeconds}, monitorSeconds: 1, timeoutSeconds: 180 {"}"}
+                    swarm: {"{"} replicas: {replicas}, stopGracePeriodSeconds: 1 {"}"}
 
                 """);
         }
@@ -86,7 +86,7 @@ public sealed class ChainWorld : IAsyncDisposable
         await Task.WhenAll(Applications.Select(async slug =>
         {
             await ImageCopy.CopyAsync(InfraStaging, "demo/web", Staging.Client, $"faults/{slug}", Digest, "v1", ct: Ct);
-            await CreateServiceAsync(slug);
+            await CreateServiceAsync(slug, replicas);
         }));
         // One at a time: each command's start syncs the applications file, and two at once collide.
         await Portal.AdminAsync("create-user", "--email", "qa@faults.example", "--roles", "QA");
@@ -97,12 +97,12 @@ public sealed class ChainWorld : IAsyncDisposable
 
     public static DockerClient Engine() => new DockerClientBuilder().WithEndpoint(new Uri(Infra.DockerHost)).Build();
 
-    private static async Task CreateServiceAsync(string slug)
+    private static async Task CreateServiceAsync(string slug, int replicas)
     {
         using var docker = Engine();
         await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = new ServiceSpec
         {
-            Name = slug, Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 1 } },
+            Name = slug, Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = (ulong)replicas } },
             TaskTemplate = new TaskSpec
             {
                 ContainerSpec = new ContainerSpec { Image = OldImage, StopGracePeriod = TimeSpan.FromSeconds(1) },
@@ -117,15 +117,22 @@ public sealed class ChainWorld : IAsyncDisposable
     public async Task<string> DriveAsync(string slug, int build = 1)
     {
         var id = await SubmitAsync(slug, build);
-        var phase = await WaitAsync(id, ["AwaitingSignOff", .. Final]);
-        if (phase != "AwaitingSignOff") return id;
-        await PostAsync(id, $"/api/v1/candidates/{id}/approvals", QaToken, $$"""{"digest":"{{Digest}}","comment":"tested"}""", "AwaitingSignOff");
-        phase = await WaitAsync(id, ["Approved", .. Final]);
-        if (phase != "Approved") return id;
-        await PostAsync(id, $"/api/v1/applications/{slug}/release-now", RmToken, """{"reason":"fault test"}""", "Approved");
+        if (await SignOffAsync(id)) await ReleaseNowAsync(slug, id);
         await WaitAsync(id, Final);
         return id;
     }
+
+    /// <summary>QA approves the tested digest once the candidate awaits sign-off; false when it ended before that.</summary>
+    public async Task<bool> SignOffAsync(string id)
+    {
+        if (await WaitAsync(id, ["AwaitingSignOff", .. Final]) != "AwaitingSignOff") return false;
+        await PostAsync(id, $"/api/v1/candidates/{id}/approvals", QaToken, $$"""{"digest":"{{Digest}}","comment":"tested"}""", "AwaitingSignOff");
+        return await WaitAsync(id, ["Approved", .. Final]) == "Approved";
+    }
+
+    /// <summary>A release manager's "release now" of the approved candidate.</summary>
+    public Task ReleaseNowAsync(string slug, string id) =>
+        PostAsync(id, $"/api/v1/applications/{slug}/release-now", RmToken, """{"reason":"fault test"}""", "Approved");
 
     /// <summary>The Jenkins callback script, as the pipeline runs it: it retries while the portal is unreachable.</summary>
     public async Task<string> SubmitAsync(string slug, int build, int retries = 10)
@@ -229,6 +236,17 @@ public sealed class ChainWorld : IAsyncDisposable
         var events = new List<(string Kind, long At)>();
         while (reader.Read()) events.Add((reader.GetString(0), reader.GetInt64(1)));
         return string.Join(", ", events.Select(e => $"{e.Kind} +{TimeSpan.FromTicks(e.At - events[0].At).TotalSeconds:0.0}"));
+    }
+
+    /// <summary>The rollout's looks in a row that could not reach Swarm, and what it says.</summary>
+    public (long FailedLooks, string Message) RolloutOf(string id)
+    {
+        using var connection = Read();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT FailedLooks, Message FROM Rollouts WHERE CandidateId = $id";
+        command.Parameters.AddWithValue("$id", id.ToUpperInvariant());
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, "");
     }
 
     /// <summary>A number from the database; $id is the candidate id as stored (upper case).</summary>
