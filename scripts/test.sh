@@ -33,6 +33,8 @@ for project in "${projects[@]}"; do
   grep -E -A25 '^\s*Failed [A-Za-z]' "$log" | head -n 400
   grep -E '(Passed|Failed)!|error' "$log" | head -n 20
   [ -f "$results/$name.trx" ] || { echo "$name: no results (crashed before running)"; status=1; }
+  # The figures some tests print (e.g. "20/20 kill points recovered"), once each.
+  grep -o 'figure: [^<]*' "$results/$name.trx" 2>/dev/null | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' | awk '!seen[$0]++' || true
 done
 
 # Count from the result files, not from console text.

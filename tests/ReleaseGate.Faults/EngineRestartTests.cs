@@ -54,6 +54,5 @@ public class EngineRestartTests(ITestOutputHelper output)
         var figure = $"figure: engine restarted during a rollout (down {down.TotalSeconds:0} s): {phase} without a person, " +
             $"{service.Tasks.Count(t => t.Image == world.ImageOf(slug) && t.State == "running")}/2 tasks on the signed digest; meanwhile the rollout said \"{worst.Message}\"";
         output.WriteLine(figure);
-        Console.WriteLine(figure);
     }
 }

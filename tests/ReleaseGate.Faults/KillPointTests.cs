@@ -79,7 +79,6 @@ public class KillPointTests(ITestOutputHelper output)
         }
         var figure = $"figure: {recovered}/{kills.Count} kill points recovered ({world.Portal.Starts} portal starts, seed {seed}, {clock.Elapsed.TotalSeconds:0} s)";
         output.WriteLine(figure);
-        Console.WriteLine(figure);
         Assert.Equal(kills.Count, recovered);
     }
 

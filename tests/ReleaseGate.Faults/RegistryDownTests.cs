@@ -14,7 +14,6 @@ public class RegistryDownTests(ITestOutputHelper output)
     private void Figure(string text)
     {
         output.WriteLine("figure: " + text);
-        Console.WriteLine("figure: " + text);
     }
 
     [Fact]

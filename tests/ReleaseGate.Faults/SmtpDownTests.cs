@@ -29,7 +29,6 @@ public class SmtpDownTests(ITestOutputHelper output)
         var once = mails.Values.Count(m => m is (1, 1));
         var figure = $"figure: {once}/{waiting} mails arrived once after SMTP returned ({failed} failed attempts while it was down; the last one {back.Elapsed.TotalSeconds:0} s after it returned)";
         output.WriteLine(figure);
-        Console.WriteLine(figure);
         Assert.Equal(waiting, mails.Count);
         Assert.Equal(waiting, once);
     }

@@ -25,11 +25,12 @@ public static class SharedEngine
         while (Directory.Exists($"/proc/{pid}") && DateTime.UtcNow < until) await Task.Delay(100, Ct);
         if (Directory.Exists($"/proc/{pid}")) await RunAsync("kill", "-KILL", pid.ToString());
         while (Directory.Exists($"/proc/{pid}")) await Task.Delay(100, Ct);
-        // As infra.sh's start_bg: its own session, no descriptor of ours (a test host's pipe must not stay open), log appended.
+        // As infra.sh's start_bg: its own session, no descriptor of ours (a pipe to the test host left open would keep
+        // this call waiting for its end), log appended.
         await RunAsync("bash", ["-c", """
             log=$1; shift
             for f in /proc/$$/fd/*; do n=${f##*/}; if ((n > 2)); then eval "exec $n>&-"; fi; done 2>/dev/null
-            cd / && setsid "$@" </dev/null >>"$log" 2>&1 &
+            cd / && (exec setsid "$@") </dev/null >>"$log" 2>&1 &
             """, "bash", Path.Combine(Dir, "dockerd.log"), .. command]);
         await UpAsync(TimeSpan.FromSeconds(90));
         return down.Elapsed;
