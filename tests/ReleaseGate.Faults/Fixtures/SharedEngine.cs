@@ -30,7 +30,7 @@ public static class SharedEngine
         await RunAsync("bash", ["-c", """
             log=$1; shift
             for f in /proc/$$/fd/*; do n=${f##*/}; if ((n > 2)); then eval "exec $n>&-"; fi; done 2>/dev/null
-            cd / && (exec setsid "$@") </dev/null >>"$log" 2>&1 &
+            cd / && exec setsid --fork "$@" </dev/null >>"$log" 2>&1
             """, "bash", Path.Combine(Dir, "dockerd.log"), .. command]);
         await UpAsync(TimeSpan.FromSeconds(90));
         return down.Elapsed;
