@@ -87,6 +87,7 @@ public class KillPointTests(ITestOutputHelper output)
     {
         var phase = world.State(id).Phase;
         var why = new List<string>();
+        if (phase != "Released") why.Add($"{world.Timeline(id)}; last: {world.LastEvent(id)}");
         var production = await world.Production.DigestAsync(slug, "v1");
         if (production != ChainWorld.Digest) why.Add($"production serves {production ?? "nothing"}");
         var service = await world.ServiceAsync(slug);

@@ -249,6 +249,16 @@ public sealed class ChainWorld : IAsyncDisposable
         return reader.Read() ? (reader.GetInt64(0), reader.GetString(1)) : (0, "");
     }
 
+    /// <summary>The candidate's last timeline message, to say why a chain ended otherwise.</summary>
+    public string LastEvent(string id)
+    {
+        using var connection = Read();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Kind || ': ' || Message FROM CandidateEvents WHERE CandidateId = $id ORDER BY At DESC, Id DESC LIMIT 1";
+        command.Parameters.AddWithValue("$id", id.ToUpperInvariant());
+        return command.ExecuteScalar() as string ?? "";
+    }
+
     /// <summary>A number from the database; $id is the candidate id as stored (upper case).</summary>
     public long Count(string sql, string id = "")
     {
