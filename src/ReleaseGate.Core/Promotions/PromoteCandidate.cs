@@ -121,6 +121,9 @@ public sealed class PromoteCandidate(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // After a crash two runs may start the same rollout (Quartz's recovery and the start-up catch-up): when the
+            // other one recorded it first, Swarm was asked once and it is started; this run has nothing left to do.
+            if (e is DbUpdateException && !await UnstartedReleaseAsync(db, c.Id, CancellationToken.None)) return CandidatePhase.RollingOut;
             start = RolloutStart.NotStarted($"The rollout could not be started: {e.Message}");
         }
         if (!start.Started) return await FailAsync(c.Id, start.Message, promotion: false);
