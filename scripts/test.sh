@@ -32,6 +32,8 @@ run() {
   grep -E -A25 '^\s*Failed [A-Za-z]' "$log" | head -n 400
   grep -E '(Passed|Failed)!|error' "$log" | head -n 20
   [ -f "$results/$name.trx" ] || { echo "$name: no results (crashed before running)"; status=1; }
+  # The figures some tests print (e.g. "20/20 kill points recovered"), once each.
+  grep -o 'figure: [^<]*' "$results/$name.trx" 2>/dev/null | sed 's/&quot;/"/g; s/&apos;/'"'"'/g; s/&lt;/</g; s/&gt;/>/g; s/&amp;/\&/g' | awk '!seen[$0]++' || true
 }
 for project in tests/ReleaseGate.Core.Tests tests/ReleaseGate.Registry.Tests tests/ReleaseGate.Web.Tests tests/ReleaseGate.E2E; do
   run "$(basename "$project")" "$project"
@@ -42,6 +44,8 @@ RG_TEST_DATABASE=Postgres run ReleaseGate.Core.Tests.Postgres tests/ReleaseGate.
   --filter "FullyQualifiedName~DeployCandidateTests|FullyQualifiedName~SignOffTests|FullyQualifiedName~WithdrawApprovalTests|FullyQualifiedName~RunCutoffTests|FullyQualifiedName~ReleaseNowTests|FullyQualifiedName~PromoteCandidateTests|FullyQualifiedName~AuditChainTests|FullyQualifiedName~LoadBoardTests|FullyQualifiedName~MigrationsTests"
 # The portal's own image and its stack on the Swarm (two replicas on PostgreSQL behind HAProxy).
 run ReleaseGate.Stack.Tests tests/ReleaseGate.Stack.Tests
+# Faults last: it restarts the shared Docker engine.
+run ReleaseGate.Faults tests/ReleaseGate.Faults
 
 # Count from the result files, not from console text.
 passed=0; failed=0; skipped=0

@@ -4,6 +4,7 @@
 // Prints both wall times, their ratio (target <= 1.03), and how long after Swarm marked each update completed the
 // portal recorded the release (target <= 250 ms).
 // Usage: dotnet run -c Release --project bench/Rollout [repetitions]   (scripts/infra.sh up first)
+// BENCH_DELAY=0 runs both with no update delay (Swarm then reports completion before the monitor rule decides).
 // BENCH_STEPS=1 also prints, for each rollout, when Swarm started it, how long Swarm's own update took, and the tail.
 using System.Diagnostics;
 using System.Net.Http.Headers;
@@ -45,7 +46,7 @@ using (var http = new HttpClient())
 }
 
 // The same policy for both services: what the application says, and what `docker service create` is given.
-var policy = new RolloutPolicy { Parallelism = 1, DelaySeconds = 1, MonitorSeconds = 2, TimeoutSeconds = 300 };
+var policy = new RolloutPolicy { Parallelism = 1, DelaySeconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_DELAY") ?? "1"), MonitorSeconds = 2, TimeoutSeconds = 300 };
 var flags = $"--replicas 3 --update-parallelism {policy.Parallelism} --update-delay {policy.DelaySeconds}s --update-monitor {policy.MonitorSeconds}s " +
             "--update-failure-action rollback --update-order stop-first --update-max-failure-ratio 0 " +
             "--rollback-parallelism 1 --rollback-delay 1s --rollback-monitor 2s --rollback-failure-action pause " +
@@ -93,7 +94,7 @@ try
     if (manager.IsRefused || token.IsRefused) throw new InvalidOperationException(manager.Refusal?.Message ?? token.Refusal?.Message);
     client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Value!.Token);
 
-    Console.WriteLine($"services {ourService} (portal) and {cliService} (docker CLI): 3 replicas, parallelism 1, delay 1 s, monitor 2 s, stop-first");
+    Console.WriteLine($"services {ourService} (portal) and {cliService} (docker CLI): 3 replicas, parallelism 1, delay {policy.DelaySeconds} s, monitor 2 s, stop-first");
     Console.WriteLine($"load average at start: {File.ReadAllText("/proc/loadavg").Trim()} (2 cores, shared)");
     for (var i = 0; i < repetitions + 1; i++) // round 0 warms both up (first pull of v2, JIT) and is not counted
     {

@@ -15,10 +15,17 @@ public interface IImagePromotion
         IProgress<CopyProgress> progress, CancellationToken ct);
 }
 
-public sealed class ImagePromotionException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>The copy failed; <see cref="Unreachable"/> when a registry could not be reached (or answered 502/503/504), which may pass.</summary>
+public sealed class ImagePromotionException(string message, Exception? inner = null, bool unreachable = false) : Exception(message, inner)
+{
+    public bool Unreachable { get; } = unreachable;
+}
 
 /// <summary>Queues a durable promotion of a candidate (port; a Quartz job fills it and runs <see cref="PromoteCandidate"/>).</summary>
 public interface IPromotionQueue
 {
+    /// <summary>Queues the promotion unless one is already waiting or running for the candidate.</summary>
     Task EnqueueAsync(Guid candidateId, CancellationToken ct);
+    /// <summary>From the running promotion itself: run it again after <paramref name="after"/>.</summary>
+    Task RetryAsync(Guid candidateId, TimeSpan after, CancellationToken ct);
 }

@@ -10,11 +10,17 @@ namespace ReleaseGate.Core.Promotions;
 /// <summary>
 /// Copies a promoting candidate's signed digest (never a tag) to the production registry, then releases it: straight
 /// away for a registry-only application, by a Swarm rolling update otherwise. A failure ends in Errored with the
-/// reason as given, never in a pretended success. Safe to run again after a crash: the copy is by digest.
+/// reason as given, never in a pretended success. Safe to run again after a crash: the copy is by digest. A registry
+/// that cannot be reached is waited for: the candidate stays Promoting, says why, and is tried again with a growing
+/// pause, until <see cref="UnreachableAttempts"/> attempts; only then does it end Errored for a person to retry.
 /// </summary>
 public sealed class PromoteCandidate(
-    IDbContextFactory<ReleaseGateDb> dbs, IImagePromotion registry, IRollout rollout, ICandidateChanges changes, TimeProvider time, PortalLinks links)
+    IDbContextFactory<ReleaseGateDb> dbs, IImagePromotion registry, IRollout rollout, IPromotionQueue queue, ICandidateChanges changes,
+    TimeProvider time, PortalLinks links)
 {
+    /// <summary>Attempts (5 s, 10 s, 20 s … then every minute: about a quarter of an hour) before an unreachable registry is an error.</summary>
+    public const int UnreachableAttempts = 18;
+
     // Progress is written at most this often (and whenever a blob completes), so a fast copy does not flood the database.
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
 
@@ -31,6 +37,10 @@ public sealed class PromoteCandidate(
         await using var db = await dbs.CreateDbContextAsync(ct);
         var c = await db.Candidates.Include(x => x.Application).SingleOrDefaultAsync(x => x.Id == candidateId, ct);
         if (c is null) return new Refusal(RefusalCode.NotFound, "", $"There is no candidate {candidateId}.", $"候选版本 {candidateId} 不存在。");
+        // Cut short by a crash after RollingOut was saved but before the rollout's start was recorded: start it now
+        // (the Swarm adapter does not send an update the service already has, so it is sent once).
+        if (c.Phase == CandidatePhase.RollingOut && await UnstartedReleaseAsync(db, c.Id, ct))
+            return await StartRolloutAsync(c.Id, ct);
         if (c.Phase != CandidatePhase.Promoting)
             return new Refusal(RefusalCode.WrongPhase, "", $"The candidate is {c.Phase}; only a promoting candidate is copied to production.", $"候选版本处于 {c.Phase} 阶段,只有 Promoting 阶段的候选版本才会复制到生产环境。");
 
@@ -50,6 +60,10 @@ public sealed class PromoteCandidate(
         try
         {
             served = await registry.CopyAsync(c.Application.StagingRepository, c.Digest, c.Application.ProductionRepository, c.Version, progress, ct);
+        }
+        catch (ImagePromotionException e) when (e.Unreachable && promotion.Attempts < UnreachableAttempts)
+        {
+            return await WaitForRegistryAsync(c.Id, promotion.Attempts, e.Message, ct);
         }
         catch (ImagePromotionException e)
         {
@@ -103,7 +117,18 @@ public sealed class PromoteCandidate(
         c.MoveTo(CandidatePhase.RollingOut, now, "system", $"In the production registry; rolling update of service '{c.Application.SwarmService}' starting.");
         await db.SaveChangesAsync(ct);
         changes.Published(c.Id);
+        return await StartRolloutAsync(c.Id, ct);
+    }
 
+    /// <summary>A rollout release of the candidate still running whose Swarm side was never recorded.</summary>
+    public static Task<bool> UnstartedReleaseAsync(ReleaseGateDb db, Guid candidateId, CancellationToken ct) =>
+        db.Releases.AnyAsync(r => r.CandidateId == candidateId && r.Kind == ReleaseKind.Rollout && r.Outcome == ReleaseOutcome.Running
+            && !db.Rollouts.Any(x => x.ReleaseId == r.Id), ct);
+
+    private async Task<Outcome<CandidatePhase>> StartRolloutAsync(Guid candidateId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var c = await db.Candidates.Include(x => x.Application).SingleAsync(x => x.Id == candidateId, ct);
         RolloutStart start;
         try
         {
@@ -111,10 +136,31 @@ public sealed class PromoteCandidate(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // After a crash two runs may start the same rollout (Quartz's recovery and the start-up catch-up): when the
+            // other one recorded it first, Swarm was asked once and it is started; this run has nothing left to do.
+            if (e is DbUpdateException && !await UnstartedReleaseAsync(db, c.Id, CancellationToken.None)) return CandidatePhase.RollingOut;
             start = RolloutStart.NotStarted($"The rollout could not be started: {e.Message}");
         }
         if (!start.Started) return await FailAsync(c.Id, start.Message, promotion: false);
         return CandidatePhase.RollingOut;
+    }
+
+    /// <summary>The next attempt after a pause that doubles from 5 s up to a minute; the candidate says what it waits for.</summary>
+    public static TimeSpan RetryAfter(int attempts) => TimeSpan.FromSeconds(Math.Min(60, 5 * (1 << Math.Min(attempts - 1, 4))));
+
+    private async Task<Outcome<CandidatePhase>> WaitForRegistryAsync(Guid candidateId, int attempts, string reason, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var c = await db.Candidates.SingleAsync(x => x.Id == candidateId, ct);
+        var promotion = await db.Promotions.SingleAsync(p => p.CandidateId == candidateId, ct);
+        var after = RetryAfter(attempts);
+        promotion.Error = reason;
+        c.Progress = $"Waiting for the registry: {reason.TrimEnd('.')}. Attempt {attempts + 1} of {UnreachableAttempts} in {after.TotalSeconds:0} s.";
+        c.Touch();
+        await db.SaveChangesAsync(ct);
+        changes.Published(c.Id);
+        await queue.RetryAsync(c.Id, after, ct);
+        return CandidatePhase.Promoting;
     }
 
     /// <summary>Errored with the reason as the registry or Swarm gave it; the release row, if any, failed with it.</summary>

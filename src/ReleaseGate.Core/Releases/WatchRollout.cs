@@ -14,10 +14,14 @@ public sealed class WatchRollout(
     public static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(1);
     /// <summary>A paused rollout waits for a person; its view still follows Swarm (a task restarting, someone resuming from the CLI).</summary>
     public static readonly TimeSpan LookWhilePaused = TimeSpan.FromSeconds(10);
-    /// <summary>Looks in a row that may fail to reach the engine before the rollout ends Errored.</summary>
-    public const int UnreachableLimit = 5;
     /// <summary>Swarm's monitor period when the update config leaves it unset (docker service update's default too).</summary>
     public const int SwarmDefaultMonitorSeconds = 5;
+    /// <summary>
+    /// Looks in a row that may fail to reach the engine before the rollout ends Errored: with pauses of 1, 2, 3, 4, then
+    /// 5 s, about a minute, so an engine restarting (a few seconds to tens of seconds) is waited for, not reported.
+    /// </summary>
+    public const int UnreachableLimit = 15;
+    private const int LongestPause = 5;
 
     public async Task<TimeSpan?> RunAsync(long releaseId, CancellationToken ct = default)
     {
@@ -58,7 +62,7 @@ public sealed class WatchRollout(
             {
                 rollout.Message = $"Swarm did not answer ({rollout.FailedLooks}/{UnreachableLimit}): {e.Message}";
                 await SaveAsync(db, candidate, ct);
-                return LookEvery * rollout.FailedLooks;
+                return LookEvery * Math.Min(rollout.FailedLooks, LongestPause);
             }
             if (rollout.Finished) return null;
             await RolloutOutcome.ApplyAsync(db, links, app, release, rollout, candidate, RolloutVerdict.Errored,

@@ -19,6 +19,12 @@ public sealed class IdempotentPost(IDbContextFactory<ReleaseGateDb> dbs, TimePro
     /// </summary>
     public static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// A call begun before this process started ran in a process that is gone (killed or restarted): its retry takes
+    /// over at once instead of being told to wait for a call that will never finish.
+    /// </summary>
+    public static readonly DateTimeOffset ProcessStarted = new(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime());
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -41,7 +47,7 @@ public sealed class IdempotentPost(IDbContextFactory<ReleaseGateDb> dbs, TimePro
                         "This Idempotency-Key was used with another body.", $"The key '{key}' already answered a different request.", "Idempotency-Key");
                 if (earlier.CompletedAt is not null)
                     return new ApiAnswer(earlier.StatusCode, earlier.ResponseBody ?? "{}", earlier.Location, Replayed: true);
-                if (now - earlier.CreatedAt < Abandoned)
+                if (now - earlier.CreatedAt < Abandoned && earlier.CreatedAt >= ProcessStarted)
                     return await ApiProblems.RefuseAsync(http, StatusCodes.Status409Conflict, "idempotency-in-progress",
                         "The first call with this Idempotency-Key is still running.", "Retry in a few seconds.", "Idempotency-Key");
                 db.IdempotencyRecords.Remove(earlier);

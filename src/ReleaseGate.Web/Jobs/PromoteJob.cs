@@ -27,31 +27,40 @@ public sealed class PromoteJob(PromoteCandidate promote, PortalMetrics metrics, 
     }
 }
 
-/// <summary>Queues promotions as Quartz triggers in the database, one per candidate.</summary>
-public sealed class QuartzPromotionQueue(ISchedulerFactory schedulers) : IPromotionQueue
+/// <summary>Queues promotions as Quartz triggers in the database, one waiting or running per candidate.</summary>
+public sealed class QuartzPromotionQueue(ISchedulerFactory schedulers, TimeProvider time) : IPromotionQueue
 {
     public async Task EnqueueAsync(Guid candidateId, CancellationToken ct)
     {
         var scheduler = await schedulers.GetScheduler(ct);
-        var trigger = new TriggerKey($"promote-{candidateId}", "promote");
-        // A retry after an earlier attempt ended: the old trigger is gone, so this schedules a new one.
-        if (await scheduler.Exists(trigger, ct)) return;
-        try
-        {
-            await scheduler.ScheduleJob(TriggerBuilder.Create().WithIdentity(trigger).ForJob(PromoteJob.Key)
-                .UsingJobData(PromoteJob.CandidateKey, candidateId.ToString()).StartNow().Build(), default, ct);
-        }
-        catch (ObjectAlreadyExistsException)
-        {
-        }
+        // Already in hand: a trigger waits (the first, a retry's, or one Quartz made to recover a run cut short by a
+        // crash), or the promotion runs now. A second one would copy and roll out beside it.
+        var id = candidateId.ToString();
+        var firing = (await scheduler.QueryFireInstances(new FireInstanceQuery { Job = PromoteJob.Key }, ct)).Items.Select(f => f.TriggerKey).ToHashSet();
+        if ((await scheduler.GetTriggersOfJob(PromoteJob.Key, ct)).Any(t => (t.NextFireTimeUtc is not null || firing.Contains(t.Key))
+            && t.JobDataMap.GetString(PromoteJob.CandidateKey) == id)) return;
+        await ScheduleAsync(scheduler, candidateId, TimeSpan.Zero, ct);
     }
 
-    /// <summary>Promoting candidates without a pending trigger (an enqueue lost to a crash right after a cutoff's commit).</summary>
+    public async Task RetryAsync(Guid candidateId, TimeSpan after, CancellationToken ct) =>
+        await ScheduleAsync(await schedulers.GetScheduler(ct), candidateId, after, ct);
+
+    // A fresh name each time: the trigger of the run in progress still exists while it schedules the next one.
+    private async Task ScheduleAsync(IScheduler scheduler, Guid candidateId, TimeSpan after, CancellationToken ct) =>
+        await scheduler.ScheduleJob(TriggerBuilder.Create().WithIdentity($"promote-{candidateId}-{Guid.NewGuid():N}", "promote").ForJob(PromoteJob.Key)
+            .UsingJobData(PromoteJob.CandidateKey, candidateId.ToString()).StartAt(time.GetUtcNow() + after).Build(), default, ct);
+
+    /// <summary>
+    /// Promoting candidates without a pending trigger (an enqueue lost to a crash right after a cutoff's commit), and
+    /// rolling-out ones whose rollout was never started (a crash between the two saves of a promotion).
+    /// </summary>
     public static async Task<int> CatchUpAsync(IServiceProvider services, CancellationToken ct)
     {
         var db = services.GetRequiredService<ReleaseGateDb>();
         var queue = services.GetRequiredService<IPromotionQueue>();
         var promoting = await db.Candidates.Where(c => c.Phase == CandidatePhase.Promoting).Select(c => c.Id).ToListAsync(ct);
+        foreach (var id in await db.Candidates.Where(c => c.Phase == CandidatePhase.RollingOut).Select(c => c.Id).ToListAsync(ct))
+            if (await PromoteCandidate.UnstartedReleaseAsync(db, id, ct)) promoting.Add(id);
         foreach (var id in promoting) await queue.EnqueueAsync(id, ct);
         return promoting.Count;
     }

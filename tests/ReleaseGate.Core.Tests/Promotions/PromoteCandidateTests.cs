@@ -11,8 +11,8 @@ public class PromoteCandidateTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static PromoteCandidate Promote(ScheduleWorld world, FakeImagePromotion registry, FakeRollout? rollout = null) =>
-        new(world.Dbs, registry, rollout ?? new FakeRollout(), world.Changes, world.Time, world.Links);
+    private static PromoteCandidate Promote(ScheduleWorld world, FakeImagePromotion registry, IRollout? rollout = null) =>
+        new(world.Dbs, registry, rollout ?? new FakeRollout(), world.Queue, world.Changes, world.Time, world.Links);
 
     private static async Task<Candidate> PromotingAsync(ScheduleWorld world, bool registryOnly)
     {
@@ -122,6 +122,75 @@ public class PromoteCandidateTests
         Assert.Equal("PUT blob: 507 Insufficient Storage: disk full", (await db.Promotions.SingleAsync(Ct)).Error);
         Assert.Empty(await db.Releases.ToListAsync(Ct));
         Assert.Single(await world.MailsAsync("candidate-errored"));
+    }
+
+    [Fact]
+    public async Task A_registry_that_cannot_be_reached_is_waited_for_in_Promoting_then_errored_after_the_last_attempt()
+    {
+        await using var world = await CreateAsync();
+        var c = await PromotingAsync(world, registryOnly: true);
+        var down = new FakeImagePromotion { Failure = new ImagePromotionException("Could not reach the registry 127.0.0.1:5002 (HEAD /v2/): Connection refused", unreachable: true) };
+
+        Assert.Equal(CandidatePhase.Promoting, (await Promote(world, down).RunAsync(c.Id, Ct)).Value);
+        Assert.Equal(CandidatePhase.Promoting, (await Promote(world, down).RunAsync(c.Id, Ct)).Value);
+
+        var waiting = await world.ReloadAsync(c.Id);
+        Assert.Equal("Waiting for the registry: Could not reach the registry 127.0.0.1:5002 (HEAD /v2/): Connection refused. Attempt 3 of 18 in 10 s.", waiting.Progress);
+        Assert.Equal([(c.Id, TimeSpan.FromSeconds(5)), (c.Id, TimeSpan.FromSeconds(10))], world.Queue.Retries);
+        Assert.Empty(await world.MailsAsync("candidate-errored"));
+        Assert.Equal(TimeSpan.FromMinutes(1), PromoteCandidate.RetryAfter(9));
+
+        await using (var db = world.Dbs.CreateDbContext())
+            await db.Promotions.Where(p => p.CandidateId == c.Id).ExecuteUpdateAsync(s => s.SetProperty(p => p.Attempts, PromoteCandidate.UnreachableAttempts - 1), Ct);
+        Assert.Equal(CandidatePhase.Errored, (await Promote(world, down).RunAsync(c.Id, Ct)).Value);
+        Assert.Equal(2, world.Queue.Retries.Count);
+        Assert.Single(await world.MailsAsync("candidate-errored"));
+    }
+
+    [Fact]
+    public async Task A_registry_back_before_the_next_attempt_releases_as_if_nothing_happened()
+    {
+        await using var world = await CreateAsync();
+        var c = await PromotingAsync(world, registryOnly: true);
+        await Promote(world, new FakeImagePromotion { Failure = new ImagePromotionException("Could not reach the registry", unreachable: true) }).RunAsync(c.Id, Ct);
+
+        Assert.Equal(CandidatePhase.Released, (await Promote(world, new FakeImagePromotion()).RunAsync(c.Id, Ct)).Value);
+        await using var db = world.Dbs.CreateDbContext();
+        var promotion = await db.Promotions.SingleAsync(Ct);
+        Assert.Equal((2, (string?)null, c.Digest), (promotion.Attempts, promotion.Error, promotion.ProductionDigest));
+        Assert.Null((await world.ReloadAsync(c.Id)).Progress);
+    }
+
+    [Fact]
+    public async Task A_promotion_cut_short_after_RollingOut_was_saved_starts_its_rollout_when_run_again_without_copying()
+    {
+        await using var world = await CreateAsync();
+        var c = await PromotingAsync(world, registryOnly: false);
+        var rollout = new FakeRollout { Answer = RolloutStart.Began() };
+        await Promote(world, new FakeImagePromotion(), new CrashingRollout()).RunAsync(c.Id, Ct).ContinueWith(_ => { }, Ct);
+        Assert.Equal(CandidatePhase.RollingOut, (await world.ReloadAsync(c.Id)).Phase);
+        await using (var db = world.Dbs.CreateDbContext())
+            Assert.True(await PromoteCandidate.UnstartedReleaseAsync(db, c.Id, Ct));
+
+        var registry = new FakeImagePromotion();
+        var outcome = await Promote(world, registry, rollout).RunAsync(c.Id, Ct);
+
+        Assert.Equal(CandidatePhase.RollingOut, outcome.Value);
+        Assert.Empty(registry.Copies);
+        Assert.Equal(c.Id, Assert.Single(rollout.Requests).CandidateId);
+        await using var read = world.Dbs.CreateDbContext();
+        Assert.Single(await read.Releases.ToListAsync(Ct));
+        // A rollout started and recorded is not started again.
+        read.Rollouts.Add(new Rollout { ReleaseId = (await read.Releases.SingleAsync(Ct)).Id, CandidateId = c.Id, Service = "orders-api", Image = "i", Digest = c.Digest });
+        await read.SaveChangesAsync(Ct);
+        Assert.Equal(RefusalCode.WrongPhase, (await Promote(world, registry, rollout).RunAsync(c.Id, Ct)).Refusal!.Code);
+        Assert.Single(rollout.Requests);
+    }
+
+    /// <summary>The portal dies while Swarm is asked: nothing after the call happens.</summary>
+    private sealed class CrashingRollout : IRollout
+    {
+        public Task<RolloutStart> StartAsync(RolloutRequest request, CancellationToken ct) => throw new OperationCanceledException("killed");
     }
 
     [Fact]

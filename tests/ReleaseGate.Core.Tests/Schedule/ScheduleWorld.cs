@@ -151,5 +151,7 @@ internal sealed class ScheduleWorld : IAsyncDisposable
 internal sealed class RecordedPromotions : IPromotionQueue
 {
     public List<Guid> Enqueued { get; } = [];
+    public List<(Guid Id, TimeSpan After)> Retries { get; } = [];
     public Task EnqueueAsync(Guid candidateId, CancellationToken ct) { lock (Enqueued) Enqueued.Add(candidateId); return Task.CompletedTask; }
+    public Task RetryAsync(Guid candidateId, TimeSpan after, CancellationToken ct) { lock (Retries) Retries.Add((candidateId, after)); return Task.CompletedTask; }
 }

@@ -107,6 +107,27 @@ public class RegistrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_call_left_running_by_a_portal_that_was_killed_is_taken_over_by_its_retry()
+    {
+        await using (var db = portal.CreateDb())
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes(Body("v1", 17));
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                KeyId = ApiPortal.KeyId, Key = "killed-in-flight", CreatedAt = ReleaseGate.Web.Api.IdempotentPost.ProcessStarted.AddSeconds(-1),
+                RequestHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)),
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var response = await portal.Api().PostAsync("/api/v1/candidates", Body("v1", 17), "killed-in-flight");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        await using var read = portal.CreateDb();
+        Assert.Equal(1, await read.Candidates.CountAsync(c => c.BuildNumber == 17, Ct));
+    }
+
+    [Fact]
     public async Task A_newer_candidate_supersedes_the_older_ones_not_yet_promoting()
     {
         var v1 = await IdOf(await portal.Api().PostAsync("/api/v1/candidates", Body("v1", 15)));

@@ -25,6 +25,7 @@ public class ScheduleApiTests : IClassFixture<PeoplePortal>
     {
         public List<Guid> Queued { get; } = [];
         public Task EnqueueAsync(Guid candidateId, CancellationToken ct) { Queued.Add(candidateId); return Task.CompletedTask; }
+        public Task RetryAsync(Guid candidateId, TimeSpan after, CancellationToken ct) => EnqueueAsync(candidateId, ct);
     }
 
     private const string Manager = "rm@example.com";

@@ -23,9 +23,14 @@ public sealed class RegistryPromotion(RegistryClients registries) : IImagePromot
         catch (Exception e) when (e is RegistryException or HttpRequestException or IOException or TimeoutException
                                    || (e is TaskCanceledException && !ct.IsCancellationRequested))
         {
-            throw new ImagePromotionException(e.Message, e);
+            throw new ImagePromotionException(e.Message, e, Unreachable(e));
         }
     }
+
+    /// <summary>Could not be reached, or a gateway said it is down: worth waiting for (a 4xx or a full disk is not).</summary>
+    private static bool Unreachable(Exception e) => e is RegistryException r
+        ? r.StatusCode is null ? r.IsTransient : r.StatusCode is System.Net.HttpStatusCode.BadGateway or System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.GatewayTimeout
+        : true;
 
     private (RegistryClient Client, string Name) Split(string repository)
     {

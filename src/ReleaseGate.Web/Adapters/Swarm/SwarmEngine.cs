@@ -32,6 +32,10 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
             return new SwarmStart(true, null, null, (long)(created?.Version?.Index ?? 0));
         }
         var previousImage = SwarmSpecs.ImageOf(current.Spec);
+        // Asked already (a start cut short by a crash before it was recorded): another update would make Swarm's previous
+        // spec this one, and a rollback go nowhere. Its update status is ours, so none counts as an earlier one's.
+        if (!applyEnv && previousImage == d.Image)
+            return new SwarmStart(false, SwarmSpecs.ImageOf(current.PreviousSpec), null, (long)(current.Version?.Index ?? 0));
         await docker.Swarm.UpdateServiceAsync(current.ID!, new ServiceUpdateParameters
         {
             Service = SwarmSpecs.Updated(current.Spec!, d, applyEnv),
