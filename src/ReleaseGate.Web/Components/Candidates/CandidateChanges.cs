@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using ReleaseGate.Core.Candidates;
 
 namespace ReleaseGate.Web.Components.Candidates;
@@ -33,6 +34,11 @@ public sealed class CandidateChanges(ILogger<CandidateChanges> log) : ICandidate
 
     private async Task NotifyAsync(Subscription s, Guid candidateId)
     {
+        // The publisher is a job's or a request's thread: its culture would flow into the page's re-render (through
+        // InvokeAsync) and a Chinese page would refresh in English. The page's own culture, kept at subscription, is
+        // set for the call; an async method hands its caller's culture back when it returns.
+        CultureInfo.CurrentCulture = s.Culture;
+        CultureInfo.CurrentUICulture = s.UiCulture;
         try { await s.OnChange(candidateId); }
         catch (Exception e) { log.LogWarning(e, "A live page failed to refresh for candidate {Id}", candidateId); }
     }
@@ -41,6 +47,8 @@ public sealed class CandidateChanges(ILogger<CandidateChanges> log) : ICandidate
     {
         public Guid? CandidateId { get; } = candidateId;
         public Func<Guid, Task> OnChange { get; } = onChange;
+        public CultureInfo Culture { get; } = CultureInfo.CurrentCulture;
+        public CultureInfo UiCulture { get; } = CultureInfo.CurrentUICulture;
         public void Dispose() => owner.subscriptions.TryRemove(this, out _);
     }
 }
