@@ -51,8 +51,9 @@ public sealed partial class BoardCircuit(Uri portal, CookieContainer cookies) : 
         hub.On<long, byte[]>("JS.RenderBatch", async (id, data) =>
         {
             Interlocked.Increment(ref batches);
-            // The board's rows are in the batch's string table: the circuit rendered the board itself, not a spinner.
-            if (data.AsSpan().IndexOf("board-row"u8) >= 0) rendered.TrySetResult();
+            // The board's rows and their countdowns are in the batch's string table: the circuit rendered the board
+            // itself, not a spinner.
+            if (data.AsSpan().IndexOf("board-row"u8) >= 0 && data.AsSpan().IndexOf("countdown"u8) >= 0) rendered.TrySetResult();
             await hub.SendAsync("OnRenderCompleted", id, null);
         });
         // .NET 10: (taskId, identifier, argsJson, resultType, targetInstanceId, callType); 0 is a call that wants no answer.

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Schedule;
 
 namespace Circuits;
 
@@ -89,7 +90,7 @@ public sealed partial class Portal : IAsyncDisposable
             throw new InvalidOperationException($"sign-in failed: {(int)response.StatusCode}");
     }
 
-    public sealed record Memory(long RssKiB, long GcHeapKiB, double ActiveCircuits, double FullGcs);
+    public sealed record Memory(long RssKiB, long GcHeapKiB, long GcCommittedKiB, double ActiveCircuits, double FullGcs);
 
     /// <summary>A full, blocking GC in the portal (the runtime does one when a session asks for the GC heap), then RSS and the heap.</summary>
     public async Task<Memory> MeasureAsync(CancellationToken ct)
@@ -111,10 +112,42 @@ public sealed partial class Portal : IAsyncDisposable
         await Task.Delay(TimeSpan.FromSeconds(1), ct);
         var metrics = Prometheus(await Http.GetStringAsync("metrics", ct));
         var heap = metrics.Where(m => m.Name == "dotnet_gc_last_collection_heap_size_bytes").Sum(m => m.Value);
+        var committed = metrics.Where(m => m.Name == "dotnet_gc_last_collection_memory_committed_size_bytes").Sum(m => m.Value);
         var active = metrics.Where(m => m.Name.StartsWith("aspnetcore_components_circuit_active", StringComparison.Ordinal)).Sum(m => m.Value);
         var full = metrics.Where(m => m.Name == "dotnet_gc_collections_total" && m.Labels.Contains("gen2")).Sum(m => m.Value);
-        return new Memory(rss, (long)(heap / 1024), active, full);
+        return new Memory(rss, (long)(heap / 1024), (long)(committed / 1024), active, full);
     }
+
+    /// <summary>
+    /// Resident KiB by mapping (/proc/pid/smaps): files by name, anonymous memory by the size of its mapping, which tells
+    /// the GC's reservation from thread stacks (8 MiB) and glibc's malloc arenas (64 MiB) apart.
+    /// </summary>
+    public Dictionary<string, long> Mappings()
+    {
+        var byName = new Dictionary<string, long>();
+        string? key = null;
+        foreach (var line in File.ReadLines($"/proc/{Pid}/smaps"))
+        {
+            var header = MappingHeader().Match(line);
+            if (header.Success)
+            {
+                var size = (Convert.ToInt64(header.Groups[2].Value, 16) - Convert.ToInt64(header.Groups[1].Value, 16)) / 1024;
+                var name = header.Groups[3].Value.Trim();
+                key = name.Length > 0 ? Path.GetFileName(name) : size switch
+                {
+                    < 1024 => "anon < 1 MiB", < 16 * 1024 => "anon 1-16 MiB (thread stacks)", < 256 * 1024 => "anon 16-256 MiB (malloc arenas)", _ => "anon ≥ 256 MiB (GC)",
+                };
+            }
+            else if (key is not null && line.StartsWith("Rss:", StringComparison.Ordinal))
+            {
+                byName[key] = byName.GetValueOrDefault(key) + long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            }
+        }
+        return byName;
+    }
+
+    [GeneratedRegex(@"^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$")]
+    private static partial Regex MappingHeader();
 
     private static List<(string Name, string Labels, double Value)> Prometheus(string text) =>
         text.Split('\n').Where(l => l.Length > 0 && !l.StartsWith('#'))
@@ -122,7 +155,10 @@ public sealed partial class Portal : IAsyncDisposable
                 Value: double.Parse(l.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture)))
             .ToList();
 
-    /// <summary>A few applications, each with a candidate in play, so the board has rows (and a needs-action row or two).</summary>
+    /// <summary>
+    /// A few applications, each with a candidate in play, so the board has rows (and a needs-action row or two), and a
+    /// cutoff in three days, so each row counts down by the second as a team's board does.
+    /// </summary>
     private static async Task SeedAsync(string connection, int applications, CancellationToken ct)
     {
         var options = new DbContextOptionsBuilder<ReleaseGateDb>().UseSqlite(connection, o => o.MigrationsAssembly("ReleaseGate.Migrations")).Options;
@@ -148,6 +184,7 @@ public sealed partial class Portal : IAsyncDisposable
             candidate.MoveTo(a % 4 == 0 ? CandidatePhase.DeployFailed : CandidatePhase.AwaitingSignOff, now.AddHours(-a).AddMinutes(3), "system", "Deployed.");
             db.Candidates.Add(candidate);
         }
+        db.ReleaseWindows.Add(new ReleaseWindow { Name = "bench", CutoffAt = now.AddDays(3) });
         await db.SaveChangesAsync(ct);
     }
 

@@ -31,8 +31,9 @@ try
     await OpenAsync(Warmup);
     await Task.Delay(TimeSpan.FromSeconds(3), ct);
     var idle = await portal.MeasureAsync(ct);
+    var idleMappings = portal.Mappings();
     var idleTypes = HeapTypes.Wanted ? HeapTypes.Take(portal.Pid, portal.Folder, "idle") : null;
-    Console.WriteLine($"idle ({Warmup} warm-up circuits open): RSS {idle.RssKiB / 1024.0:F1} MiB, GC heap {idle.GcHeapKiB / 1024.0:F1} MiB, active circuits {idle.ActiveCircuits}, full GCs {idle.FullGcs}");
+    Console.WriteLine($"idle ({Warmup} warm-up circuits open): RSS {idle.RssKiB / 1024.0:F1} MiB, GC heap {idle.GcHeapKiB / 1024.0:F1} MiB (committed {idle.GcCommittedKiB / 1024.0:F1} MiB), active circuits {idle.ActiveCircuits}, full GCs {idle.FullGcs}");
 
     var opening = Stopwatch.StartNew();
     await OpenAsync(n);
@@ -40,7 +41,11 @@ try
         + $"{circuits.Sum(c => c.Batches)} render batches acknowledged)");
     await Task.Delay(TimeSpan.FromSeconds(5), ct);
     var loaded = await portal.MeasureAsync(ct);
-    Console.WriteLine($"with {n} more: RSS {loaded.RssKiB / 1024.0:F1} MiB, GC heap {loaded.GcHeapKiB / 1024.0:F1} MiB, active circuits {loaded.ActiveCircuits}, full GCs {loaded.FullGcs}");
+    Console.WriteLine($"with {n} more: RSS {loaded.RssKiB / 1024.0:F1} MiB, GC heap {loaded.GcHeapKiB / 1024.0:F1} MiB (committed {loaded.GcCommittedKiB / 1024.0:F1} MiB), active circuits {loaded.ActiveCircuits}, full GCs {loaded.FullGcs}");
+    var loadedMappings = portal.Mappings();
+    Console.WriteLine("resident growth per circuit by mapping: " + string.Join(", ", loadedMappings
+        .Select(m => (m.Key, PerCircuit: (m.Value - idleMappings.GetValueOrDefault(m.Key)) / (double)n)).Where(m => Math.Abs(m.PerCircuit) >= 1)
+        .OrderByDescending(m => m.PerCircuit).Select(m => $"{m.Key} {m.PerCircuit:F0} KiB")));
     if (idleTypes is not null) HeapTypes.PrintGrowth(idleTypes, HeapTypes.Take(portal.Pid, portal.Folder, "loaded"), n);
     var failed = circuits.Count(c => c.Error is not null);
     if (failed > 0) throw new InvalidOperationException($"{failed} circuits failed: {circuits.First(c => c.Error is not null).Error}");

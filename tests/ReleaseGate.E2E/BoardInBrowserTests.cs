@@ -61,8 +61,8 @@ public class BoardInBrowserTests(LivePortal portal) : IClassFixture<LivePortal>
         var page = await portal.SignedInPageAsync(locale: "en-US");
         await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("Board");
 
-        await page.Locator("#language-menu button").First.ClickAsync();
-        await page.GetByText("简体中文").ClickAsync();
+        await page.Locator("#language-menu summary").ClickAsync();
+        await page.Locator("#language-menu").GetByText("简体中文").ClickAsync();
         await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("发布看板");
 

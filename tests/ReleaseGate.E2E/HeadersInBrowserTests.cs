@@ -22,8 +22,14 @@ public class HeadersInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
         await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync(title);
 
-        // Interactive: the language menu opens over the circuit, and the nav follows a click without a reload.
-        await page.Locator("#language-menu button").First.ClickAsync();
+        // Interactive: the drawer answers its button over the circuit, and the nav follows a click without a reload.
+        await page.Locator("#drawer-toggle").ClickAsync();
+        await Assertions.Expect(page.Locator(".rg-shell")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("rg-drawer-toggled"));
+        await page.Locator("#drawer-toggle").ClickAsync();
+        await page.Locator("a[href='candidates']").ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/candidates$"));
+        // MudBlazor's own scripts run under the policy: a select's list opens in its popover.
+        await page.Locator("#candidates-filter-phase").ClickAsync();
         await Assertions.Expect(page.Locator(".mud-popover-open")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
         await page.Locator("a[href='users']").ClickAsync();

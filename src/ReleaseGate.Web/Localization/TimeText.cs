@@ -18,6 +18,10 @@ public static class TimeText
     }
 
     /// <summary>A countdown such as <c>2d 03:04:05</c> / <c>2天 03:04:05</c>.</summary>
+    /// <summary>"in 01:02:03" until <paramref name="at"/>, "due now" from then on.</summary>
+    public static string CountdownTo(this UiText L, DateTimeOffset at, DateTimeOffset now) =>
+        at - now is var left && left > TimeSpan.Zero ? L.Format("CutoffIn", L.Countdown(left)) : L["CutoffDue"];
+
     public static string Countdown(this UiText L, TimeSpan left) =>
         left.Days > 0 ? L.Format("CountdownDays", left.Days, left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture))
             : left.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);

@@ -38,6 +38,7 @@ public sealed partial class UiText
         ["LockedOut"] = ("Too many failed attempts; try again later.", "失败次数过多,请稍后再试。"),
         ["AccessDenied"] = ("You do not have the role this page needs.", "您没有访问此页面所需的角色。"),
         ["Language"] = ("Language", "语言"),
+        ["Menu"] = ("Menu", "菜单"),
         ["Application"] = ("Application", "应用"),
         ["Production"] = ("In production", "生产环境"),
         ["InTest"] = ("Candidate in test", "测试中的候选版本"),

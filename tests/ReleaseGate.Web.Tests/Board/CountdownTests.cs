@@ -1,24 +1,42 @@
 using System.Globalization;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using ReleaseGate.Core.Schedule;
+using ReleaseGate.Web.Localization;
 
 namespace ReleaseGate.Web.Tests;
 
+/// <summary>The board's cutoffs count down by the second, on one timer for the whole table.</summary>
 public class CountdownTests : ComponentTests
 {
-    [Fact]
-    public void Counts_down_every_second_as_time_passes()
+    private IRenderedComponent<BoardPage> BoardWithCutoffs(params string[] slugs)
     {
-        var countdown = Render<Countdown>(p => p.Add(x => x.At, Now.AddHours(1).AddSeconds(5)));
-        Assert.Equal("in 01:00:05", countdown.Find(".countdown").TextContent);
+        using (var db = Database.CreateDbContext())
+        {
+            foreach (var slug in slugs) db.Applications.Add(App(slug));
+            // Every day at 18:00 in Shanghai (10:00 UTC): one hour after Now.
+            db.ReleaseWindows.Add(new ReleaseWindow { Name = "daily", Cron = "0 0 18 * * ?", TimeZoneId = "Asia/Shanghai" });
+            db.SaveChanges();
+        }
+        var page = Render<BoardPage>();
+        page.WaitForElement("#board");
+        return page;
+    }
+
+    [Fact]
+    public void Every_row_counts_down_every_second_as_time_passes()
+    {
+        var page = BoardWithCutoffs("billing", "orders-api");
+        Assert.Equal(["in 01:00:00", "in 01:00:00"], page.FindAll(".countdown").Select(e => e.TextContent));
 
         Time.Advance(TimeSpan.FromSeconds(1));
-        countdown.WaitForAssertion(() => Assert.Equal("in 01:00:04", countdown.Find(".countdown").TextContent));
+        page.WaitForAssertion(() => Assert.Equal(["in 00:59:59", "in 00:59:59"], page.FindAll(".countdown").Select(e => e.TextContent)));
 
         Time.Advance(TimeSpan.FromSeconds(3));
-        countdown.WaitForAssertion(() => Assert.Equal("in 01:00:01", countdown.Find(".countdown").TextContent));
+        page.WaitForAssertion(() => Assert.Equal("in 00:59:56", page.Find(".countdown").TextContent));
 
-        Time.Advance(TimeSpan.FromHours(1).Add(TimeSpan.FromSeconds(1)));
-        countdown.WaitForAssertion(() => Assert.Equal("due now", countdown.Find(".countdown").TextContent));
+        Time.Advance(TimeSpan.FromHours(1));
+        page.WaitForAssertion(() => Assert.Equal("due now", page.Find(".countdown").TextContent));
     }
 
     [Fact]
@@ -28,20 +46,13 @@ public class CountdownTests : ComponentTests
         CultureInfo.CurrentUICulture = new CultureInfo("zh-CN");
         try
         {
-            var countdown = Render<Countdown>(p => p.Add(x => x.At, Now.AddDays(2).AddHours(3)));
-            Assert.Equal("还剩 2天 03:00:00", countdown.Find(".countdown").TextContent);
+            var text = Services.GetRequiredService<UiText>();
+            Assert.Equal("还剩 2天 03:00:00", text.CountdownTo(Now.AddDays(2).AddHours(3), Now));
+            Assert.Equal("即将截止", text.CountdownTo(Now, Now));
         }
         finally
         {
             CultureInfo.CurrentUICulture = previous;
         }
-    }
-
-    [Fact]
-    public void Stops_its_timer_when_removed()
-    {
-        var countdown = Render<Countdown>(p => p.Add(x => x.At, Now.AddHours(1)));
-        countdown.Instance.Dispose();
-        Time.Advance(TimeSpan.FromSeconds(5)); // a disposed timer would re-render a removed component and throw here
     }
 }
