@@ -213,7 +213,7 @@ public static class Extensions
     /// <summary>Migrations, then the things that need the schema: roles, the first admin, the applications file.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
-        // Replicas starting together on one PostgreSQL take turns; the later ones find everything done.
+        // Processes starting together on one database (replicas, admin commands) take turns; the later ones find everything done.
         await using var turn = await PreparationLock.TakeAsync(app.Services);
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReleaseGateDb>();
@@ -224,7 +224,7 @@ public static class Extensions
         await ApplicationsFile.SyncAtStartAsync(scope.ServiceProvider);
         await scope.ServiceProvider.GetRequiredService<IntegrationSecrets>()
             .EnsureFromSettingsAsync(scope.ServiceProvider.GetRequiredService<IOptions<JenkinsSettings>>().Value, CancellationToken.None);
-        if (turn is not null)
+        if (turn is { Shared: true })
         {
             // In our turn: the first replica writes the data-protection key and Quartz's tables, the others find them.
             scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>().CreateProtector("ReleaseGate.Start").Protect("ready");

@@ -21,7 +21,7 @@ public sealed class ListApplications(IDbContextFactory<ReleaseGateDb> dbs)
         var ids = list.Select(a => a.Id).ToList();
         var releases = await db.Releases.AsNoTracking()
             .Where(r => ids.Contains(r.ApplicationId) && r.Outcome == ReleaseOutcome.Succeeded)
-            .GroupBy(r => r.ApplicationId).Select(g => g.OrderByDescending(r => r.StartedAt).First()).ToListAsync(ct);
+            .GroupBy(r => r.ApplicationId).Select(g => g.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).First()).ToListAsync(ct);
         var candidateIds = releases.Where(r => r.CandidateId != null).Select(r => r.CandidateId!.Value).ToList();
         var commits = await db.Candidates.AsNoTracking().Where(c => candidateIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Commit, ct);

@@ -32,7 +32,7 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
             {
                 a.Id, a.Slug, a.DisplayName, a.RequiredApprovals,
                 ReleaseId = db.Releases.Where(r => r.ApplicationId == a.Id && r.Outcome == ReleaseOutcome.Succeeded)
-                    .OrderByDescending(r => r.StartedAt).Select(r => (long?)r.Id).FirstOrDefault(),
+                    .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault(),
                 CandidateId = db.Candidates.Where(c => c.ApplicationId == a.Id)
                     .OrderByDescending(c => c.RegisteredAt).Select(c => (Guid?)c.Id).FirstOrDefault(),
             }).ToListAsync(ct);

@@ -15,7 +15,7 @@ internal static class ChangesSinceProduction
     {
         var release = await db.Releases.AsNoTracking()
             .Where(r => r.ApplicationId == c.ApplicationId && r.Outcome == ReleaseOutcome.Succeeded)
-            .OrderByDescending(r => r.StartedAt).Select(r => new { r.Version, r.CandidateId }).FirstOrDefaultAsync(ct);
+            .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Select(r => new { r.Version, r.CandidateId }).FirstOrDefaultAsync(ct);
         var releasedAt = release?.CandidateId is { } releasedId
             ? await db.Candidates.Where(x => x.Id == releasedId).Select(x => (DateTimeOffset?)x.RegisteredAt).SingleOrDefaultAsync(ct)
             : null;

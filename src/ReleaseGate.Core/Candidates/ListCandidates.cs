@@ -19,12 +19,14 @@ public sealed class ListCandidates(IDbContextFactory<ReleaseGateDb> dbs)
         var candidates = db.Candidates.AsNoTracking();
         if (query.Phase is { } phase) candidates = candidates.Where(c => c.Phase == phase);
         if (query.Application is { Length: > 0 } slug) candidates = candidates.Where(c => c.Application.Slug == slug);
-        if (query.Search?.Trim() is { Length: > 0 } s) candidates = candidates.Where(c => c.Version.Contains(s) || c.Commit.StartsWith(s));
+        // Case ignored alike on SQLite and PostgreSQL (why lower(): ListAuditEvents).
+        if (Audit.ListAuditEvents.Lowered(query.Search) is { } s)
+            candidates = candidates.Where(c => c.Version.ToLower().Contains(s) || c.Commit.ToLower().StartsWith(s));
 
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
         var page = Math.Max(1, query.Page);
         var total = await candidates.CountAsync(ct);
-        var items = await candidates.OrderByDescending(c => c.RegisteredAt).Skip((page - 1) * pageSize).Take(pageSize)
+        var items = await candidates.OrderByDescending(c => c.RegisteredAt).ThenBy(c => c.Id).Skip((page - 1) * pageSize).Take(pageSize)
             .Select(c => new CandidateListItem(c.Id, c.Application.Slug, c.Version, c.Digest, c.Commit, c.Phase, c.SubmittedBy, c.RegisteredAt))
             .ToListAsync(ct);
         return new CandidateListPage(items, total, page, pageSize);

@@ -15,7 +15,7 @@ public sealed class AdminCommandLineTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>The Web project's own build output, of the configuration these tests were built in.</summary>
-    private static string Program => Path.Combine(ReadmeTests.RepoRoot(), "src", "ReleaseGate.Web", "bin",
+    internal static string Program => Path.Combine(ReadmeTests.RepoRoot(), "src", "ReleaseGate.Web", "bin",
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, "net10.0", "ReleaseGate.Web.dll");
 
     private async Task<(int Exit, string Out, string Err)> AdminAsync(params string[] args)

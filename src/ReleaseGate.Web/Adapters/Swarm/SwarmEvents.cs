@@ -11,11 +11,18 @@ namespace ReleaseGate.Web.Adapters.Swarm;
 /// <summary>
 /// Follows the manager's event stream so a rollout's end is noticed when Swarm reports it, not at the next look: a
 /// service event that changes its update state ("updatestate.new") schedules a look at once. The durable looks every
-/// second stay the source of truth; this only makes them sooner, and a broken stream just reconnects.
+/// second stay the source of truth; this only makes them sooner, and a broken stream just reconnects. Events of services
+/// no application names (other stacks on the Swarm) are dropped without asking the database for their rollouts.
 /// </summary>
-public sealed class SwarmEvents(IOptions<SwarmSettings> settings, IServiceScopeFactory scopes, ILogger<SwarmEvents> log) : BackgroundService
+public sealed class SwarmEvents(IOptions<SwarmSettings> settings, IServiceScopeFactory scopes, TimeProvider time, ILogger<SwarmEvents> log) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly ManagedServices managed = new(time, async () =>
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReleaseGateDb>();
+        return (await db.Applications.Select(a => a.SwarmService).ToListAsync()).ToHashSet(StringComparer.Ordinal);
+    });
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
@@ -56,6 +63,7 @@ public sealed class SwarmEvents(IOptions<SwarmSettings> settings, IServiceScopeF
     {
         try
         {
+            if (!await managed.ContainsAsync(service)) return;
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ReleaseGateDb>();
             var open = await db.Rollouts.Where(r => r.Service == service && !r.Finished).Select(r => r.ReleaseId).ToListAsync();
@@ -75,6 +83,38 @@ public sealed class SwarmEvents(IOptions<SwarmSettings> settings, IServiceScopeF
         {
             if (m.Actor?.Attributes is { } a && a.ContainsKey("updatestate.new") && a.TryGetValue("name", out var service))
                 _ = Task.Run(() => owner.LookNowAsync(service));
+        }
+    }
+}
+
+/// <summary>
+/// The Swarm services the applications name, read again when an unknown one shows up (at most every few seconds, so a
+/// busy foreign stack costs one query per period, not one per event). A stale set only delays a look: an application
+/// added or renamed on any replica is known at the next re-read, and one removed merely costs a query that finds nothing.
+/// </summary>
+internal sealed class ManagedServices(TimeProvider time, Func<Task<HashSet<string>>> read)
+{
+    public static readonly TimeSpan ReadAtMostEvery = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim reading = new(1, 1);
+    private HashSet<string> names = [];
+    private DateTimeOffset? readAt;
+
+    public async Task<bool> ContainsAsync(string service)
+    {
+        if (names.Contains(service)) return true;
+        await reading.WaitAsync();
+        try
+        {
+            // Another event may have re-read while this one waited.
+            if (names.Contains(service)) return true;
+            if (readAt is { } at && time.GetUtcNow() - at < ReadAtMostEvery) return false;
+            names = await read();
+            readAt = time.GetUtcNow();
+            return names.Contains(service);
+        }
+        finally
+        {
+            reading.Release();
         }
     }
 }
