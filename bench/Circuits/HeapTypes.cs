@@ -41,6 +41,14 @@ public static class HeapTypes
         }
     }
 
+    private static string Namespace(string type)
+    {
+        var generic = type.IndexOf('<');
+        var name = generic >= 0 ? type[..generic] : type;
+        var parts = name.Split('.');
+        return parts.Length <= 2 ? name : string.Join('.', parts.Take(parts.Length - 1).Take(4));
+    }
+
     public static void PrintGrowth(Dictionary<string, (long Count, long Bytes)> idle, Dictionary<string, (long Count, long Bytes)> loaded, int circuits)
     {
         Console.WriteLine($"live bytes per circuit by type (top 40 of the growth between idle and {circuits} more circuits):");
@@ -48,6 +56,10 @@ public static class HeapTypes
             .OrderByDescending(t => t.Bytes).Take(40);
         foreach (var t in growth)
             Console.WriteLine($"  {t.Bytes / (double)circuits / 1024,8:F1} KiB {t.Count / (double)circuits,8:F1} objects  {t.Type}");
+        // The long tail by namespace: what the circuit's plumbing (SignalR, DI, pipes) holds beside the render trees.
+        var byNamespace = loaded.Select(t => (Ns: Namespace(t.Key), Bytes: t.Value.Bytes - idle.GetValueOrDefault(t.Key).Bytes))
+            .GroupBy(t => t.Ns).Select(g => (Ns: g.Key, Bytes: g.Sum(t => t.Bytes))).OrderByDescending(g => g.Bytes).Take(15);
+        Console.WriteLine("  by namespace: " + string.Join(", ", byNamespace.Select(g => $"{g.Ns} {g.Bytes / (double)circuits / 1024:F1}")));
         // Components are what a page can change: each holds two render trees for the whole life of the tab.
         var components = loaded.Where(t => t.Key.StartsWith("MudBlazor.Mud", StringComparison.Ordinal) || t.Key.StartsWith("ReleaseGate.Web.Components", StringComparison.Ordinal)
                 || t.Key.StartsWith("Microsoft.AspNetCore.Components.Authorization", StringComparison.Ordinal) || t.Key.StartsWith("Microsoft.AspNetCore.Components.Routing", StringComparison.Ordinal))
