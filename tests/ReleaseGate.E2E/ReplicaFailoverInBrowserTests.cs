@@ -40,7 +40,7 @@ public class ReplicaFailoverInBrowserTests : IAsyncLifetime
             }));
         playwright = await Playwright.CreateAsync();
         browser = await LivePortal.LaunchChromiumAsync(playwright);
-        await Task.WhenAll(replicas.Select(r => r.ReadyAsync()));
+        await Task.WhenAll(replicas.Select(r => r.ReadyAsync(Ct)));
         proxy = await ReplicaProxy.StartAsync([.. replicas.Select(r => r.Port)]);
         TestContext.Current.SendDiagnosticMessage($"two replicas and the proxy ready after {started.ElapsedMilliseconds} ms");
     }
