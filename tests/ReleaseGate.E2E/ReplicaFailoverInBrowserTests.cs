@@ -54,9 +54,10 @@ public class ReplicaFailoverInBrowserTests : IAsyncLifetime
         await LivePortal.OpenAsync(page, candidate.Id);
         var chip = page.Locator("#candidate-phase .phase-chip");
         await Assertions.Expect(chip).ToHaveAttributeAsync("data-phase", "AwaitingSignOff");
-        var serving = proxy.ServerOfLast("POST /_blazor/negotiate");
+        var serving = await proxy.ServerOfLastAsync("POST /_blazor/negotiate");
         Assert.NotNull(serving);
         var stickyBefore = await StickyCookieAsync(page);
+        Assert.NotNull(stickyBefore);
 
         // A mark only this document carries: gone after a reload, kept by a mere reconnect.
         await page.EvaluateAsync("() => window.rgBeforeKill = true");
@@ -69,7 +70,7 @@ public class ReplicaFailoverInBrowserTests : IAsyncLifetime
             null, new() { Timeout = 30_000, PollingInterval = 100 });
         var recovered = killed.ElapsedMilliseconds;
         var survivor = serving == "portal1" ? "portal2" : "portal1";
-        Assert.Equal(survivor, proxy.ServerOfLast("POST /_blazor/negotiate"));
+        Assert.Equal(survivor, await proxy.ServerOfLastAsync("POST /_blazor/negotiate", s => s == survivor));
         Assert.NotEqual(stickyBefore, await StickyCookieAsync(page));
         // Still signed in (the cookie was sealed with a key from the database), on the same page, with its data.
         Assert.EndsWith($"/candidates/{candidate.Id}", page.Url);

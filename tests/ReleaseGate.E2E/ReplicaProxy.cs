@@ -34,12 +34,19 @@ public sealed class ReplicaProxy : IAsyncDisposable
     public int Port { get; } = PortalProcess.FreePort();
     public Uri Address => new($"http://127.0.0.1:{Port}");
 
-    /// <summary>The replica ("portal1" is the first port given) that served the last request whose line matches.</summary>
-    public string? ServerOfLast(string requestLine) =>
-        log.Where(l => l.Contains(requestLine, StringComparison.Ordinal))
-            .Select(l => Regex.Match(l, @" portals/(portal\d+) ")).Where(m => m.Success).Select(m => m.Groups[1].Value).LastOrDefault();
-
-    public IEnumerable<string> Log => log;
+    /// <summary>
+    /// The replica ("portal1" is the first port given) that served the last request whose line matches, from HAProxy's
+    /// log; waits up to 2 s for a line that <paramref name="accept"/>s (by default: any), as the log is read as it comes.
+    /// </summary>
+    public async Task<string?> ServerOfLastAsync(string requestLine, Func<string?, bool>? accept = null)
+    {
+        for (var until = DateTime.UtcNow.AddSeconds(2); ; await Task.Delay(50))
+        {
+            var server = log.Where(l => l.Contains(requestLine, StringComparison.Ordinal))
+                .Select(l => Regex.Match(l, @" portals/(portal\d+) ")).Where(m => m.Success).Select(m => m.Groups[1].Value).LastOrDefault();
+            if ((accept ?? (s => s is not null))(server) || DateTime.UtcNow > until) return server;
+        }
+    }
 
     public static async Task<ReplicaProxy> StartAsync(params int[] replicaPorts)
     {
