@@ -66,14 +66,15 @@ public class ReplicaFailoverInBrowserTests : IAsyncLifetime
 
         // .NET 10's client tries to reconnect, reaches the survivor (HAProxy redispatches), which does not know the
         // circuit and has none persisted to resume; the client then reloads the page, which the survivor renders.
-        await page.WaitForFunctionAsync("() => window.rgBeforeKill === undefined && document.querySelector('#rg-interactive') !== null",
-            null, new() { Timeout = 30_000, PollingInterval = 100 });
+        await page.WaitForFunctionAsync("() => window.rgBeforeKill === undefined", null, new() { Timeout = 30_000, PollingInterval = 100 });
+        // Still on the same page, not sent to the sign-in form: the survivor reads the cookie sealed by the dead replica
+        // (the data-protection keys are in the database).
+        Assert.EndsWith($"/candidates/{candidate.Id}", page.Url);
+        await page.WaitForSelectorAsync("#rg-interactive", new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         var recovered = killed.ElapsedMilliseconds;
         var survivor = serving == "portal1" ? "portal2" : "portal1";
         Assert.Equal(survivor, await proxy.ServerOfLastAsync("POST /_blazor/negotiate", s => s == survivor));
         Assert.NotEqual(stickyBefore, await StickyCookieAsync(page));
-        // Still signed in (the cookie was sealed with a key from the database), on the same page, with its data.
-        Assert.EndsWith($"/candidates/{candidate.Id}", page.Url);
         await Assertions.Expect(page.Locator("#signed-in-user")).ToHaveTextAsync(Qa);
         await Assertions.Expect(chip).ToHaveAttributeAsync("data-phase", "AwaitingSignOff");
         await Assertions.Expect(page.Locator("#candidate-phase")).ToContainTextAsync("Awaiting sign-off");
