@@ -2,7 +2,8 @@
 # Real parts for ReleaseGate's tests and demo: a Docker engine in Swarm mode (own socket and data
 # root), two distribution registries (staging :5001, production :5002), an SMTP sink (:2525),
 # PostgreSQL 15 (:5432, a role that may create a database per test),
-# Chromium (with a Chinese font, so screenshots of the zh-CN pages are readable), small test images
+# Chromium (with a Chinese font, so screenshots of the zh-CN pages are readable), HAProxy (the tests start
+# it themselves, in front of two portal replicas), small test images
 # pushed to the staging registry, and the npm packages of the test OpenID Connect provider (scripts/oidc;
 # the browser tests start it themselves on a free port).
 #
@@ -38,6 +39,8 @@ PRIVATE_USER=releasegate
 SMTP_HOST=127.0.0.1
 SMTP_PORT=2525
 CHROMIUM=/usr/bin/chromium
+# Debian's HAProxy (the proxy deploy/stack.yml runs), started per test in front of two portal replicas.
+HAPROXY=/usr/sbin/haproxy
 PYTHON=/usr/bin/python3
 ENV_FILE="$DIR/infra.env"
 TLS_DIR="$DIR/tls"
@@ -51,7 +54,7 @@ PG_USER=releasegate
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 IMAGES_SRC="$SCRIPT_DIR/test-images"
 
-PACKAGES=(postgresql docker.io docker-registry busybox-static python3-aiosmtpd chromium fonts-wqy-zenhei apache2-utils skopeo curl openssl jq)
+PACKAGES=(postgresql haproxy docker.io docker-registry busybox-static python3-aiosmtpd chromium fonts-wqy-zenhei apache2-utils skopeo curl openssl jq)
 
 # name|dockerfile dir|tag|build target (empty = last stage)
 IMAGES=(
@@ -97,6 +100,7 @@ cmd_up() {
   echo "  production http://$PRODUCTION_ADDR/v2/"
   echo "  smtp sink  $SMTP_HOST:$SMTP_PORT"
   echo "  chromium   $CHROMIUM"
+  echo "  haproxy    $HAPROXY"
   echo "  postgres   $PG_HOST:$PG_PORT (role $PG_USER)"
   echo "  env file   $ENV_FILE   (eval \"\$(scripts/infra.sh env)\")"
   grep '_DIGEST=' "$ENV_FILE" | sed 's/^/  /'
@@ -165,6 +169,7 @@ cmd_status() {
   smtp_answers && report "smtp sink" 1 "$SMTP_HOST:$SMTP_PORT" || report "smtp sink" 0 "$SMTP_HOST:$SMTP_PORT"
   postgres_login_works && report postgres 1 "$PG_HOST:$PG_PORT (role $PG_USER)" || report postgres 0 "$PG_HOST:$PG_PORT (role $PG_USER)"
   chromium_answers && report chromium 1 "$("$CHROMIUM" --version 2>/dev/null | head -n1)" || report chromium 0 "$CHROMIUM"
+  [[ -x "$HAPROXY" ]] && report haproxy 1 "$("$HAPROXY" -v 2>/dev/null | head -n1)" || report haproxy 0 "$HAPROXY"
   for entry in "${IMAGES[@]}"; do
     IFS='|' read -r name dir tag target <<<"$entry"
     digest="$(manifest_digest "$STAGING_ADDR" "demo/$name" "$tag" || true)"

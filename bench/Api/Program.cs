@@ -11,7 +11,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Candidates;
@@ -85,10 +84,15 @@ async Task<Result> MeasureAsync(string name, int replicas, Dictionary<string, st
         await context.SaveChangesAsync();
     }
 
-    var portals = Enumerable.Range(0, replicas).Select(_ => new Portal(environment)).ToList();
+    // Each replica its own process and port (tests/Shared/PortalProcess.cs), as in production: quiet logs, Production.
+    var replicaEnvironment = new Dictionary<string, string>(environment)
+    {
+        ["ASPNETCORE_ENVIRONMENT"] = "Production", ["Logging__LogLevel__Default"] = "Warning",
+    };
+    var portals = Enumerable.Range(0, replicas).Select(_ => PortalProcess.Start(replicaEnvironment)).ToList();
     try
     {
-        foreach (var p in portals) await p.ReadyAsync();
+        foreach (var p in portals) await p.ReadyAsync(CancellationToken.None, seconds: 180);
         var clients = portals.Select(p => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = p.Address }).ToList();
         foreach (var c in clients) c.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
@@ -113,7 +117,7 @@ async Task<Result> MeasureAsync(string name, int replicas, Dictionary<string, st
     }
     finally
     {
-        foreach (var p in portals) p.Dispose();
+        foreach (var p in portals) await p.DisposeAsync();
     }
 }
 
@@ -156,53 +160,3 @@ static string Admin(Dictionary<string, string> environment, params string[] argu
 record Workload(int Count, int Failed, double PerSecond, double P50, double P99);
 
 record Result(string Name, Workload Reads, Workload SignOffs);
-
-/// <summary>A portal replica: its own process and port, the shared database.</summary>
-sealed class Portal : IDisposable
-{
-    private readonly Process process;
-    private readonly ConcurrentQueue<string> output = new();
-
-    public Portal(Dictionary<string, string> environment)
-    {
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            Address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-        }
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ReleaseGate.Web.dll")])
-        {
-            WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_URLS"] = Address.ToString().TrimEnd('/');
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["ReleaseGate__Smtp__Port"] = "9"; // nobody listens: mail waits in the outbox, harmlessly
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) output.Enqueue(line); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) output.Enqueue(line); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-    }
-
-    public Uri Address { get; }
-
-    public async Task ReadyAsync()
-    {
-        using var http = new HttpClient { BaseAddress = Address };
-        for (var until = DateTime.UtcNow.AddMinutes(3); DateTime.UtcNow < until; await Task.Delay(200))
-        {
-            if (process.HasExited) throw new InvalidOperationException($"the portal exited:\n{string.Join('\n', output.TakeLast(30))}");
-            try { if ((await http.GetAsync("/readyz")).IsSuccessStatusCode) return; }
-            catch (HttpRequestException) { }
-        }
-        throw new TimeoutException($"the portal at {Address} did not become ready:\n{string.Join('\n', output.TakeLast(30))}");
-    }
-
-    public void Dispose()
-    {
-        if (!process.HasExited) { process.Kill(entireProcessTree: true); process.WaitForExit(); }
-        process.Dispose();
-    }
-}

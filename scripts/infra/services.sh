@@ -155,6 +155,7 @@ write_env() {
     echo "RG_PRIVATE_REGISTRY_PASSWORD_FILE=$DIR/private.password"
     echo "RG_SMTP_SINK=$SMTP_HOST:$SMTP_PORT"
     echo "RG_CHROMIUM=$CHROMIUM"
+    echo "RG_HAPROXY=$HAPROXY"
     # Quoted: the value has semicolons, and the file is eval'd by shells (readers strip the quotes).
     echo "RG_POSTGRES='$(postgres_connection_string)'"
     for entry in "${IMAGES[@]}"; do

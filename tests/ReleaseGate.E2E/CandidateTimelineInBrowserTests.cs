@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Candidates;
@@ -21,9 +19,9 @@ public class CandidateTimelineInBrowserTests(LivePortal portal) : IClassFixture<
     public async Task An_approval_is_told_in_the_viewers_language_on_the_timeline(string locale, string approval, string approved)
     {
         var candidate = await SeedAsync($"timeline-{locale[..2]}", CandidatePhase.AwaitingSignOff);
-        await CreateUserAsync("qa-tl@example.com", Roles.QA);
+        await portal.CreateUserAsync("qa-tl@example.com", Roles.QA, Password);
         var page = await portal.SignedInPageAsync("qa-tl@example.com", Password, locale);
-        await OpenAsync(page, candidate.Id);
+        await LivePortal.OpenAsync(page, candidate.Id);
 
         await page.Locator("#approve").ClickAsync();
         await page.Locator("#signoff-comment").FillAsync("looks right");
@@ -51,7 +49,7 @@ public class CandidateTimelineInBrowserTests(LivePortal portal) : IClassFixture<
             await db.SaveChangesAsync(Ct);
         }
         var page = await portal.SignedInPageAsync(locale: locale);
-        await OpenAsync(page, candidate.Id);
+        await LivePortal.OpenAsync(page, candidate.Id);
 
         await Assertions.Expect(page.Locator("#promotion")).ToContainTextAsync(title);
         await Assertions.Expect(page.Locator("#promotion-figures")).ToContainTextAsync("40.1 MiB");
@@ -61,21 +59,6 @@ public class CandidateTimelineInBrowserTests(LivePortal portal) : IClassFixture<
     }
 
 
-    private static async Task OpenAsync(IPage page, Guid candidateId)
-    {
-        await page.GotoAsync($"/candidates/{candidateId}");
-        await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
-    }
-
-    private async Task CreateUserAsync(string email, string role)
-    {
-        await using var scope = portal.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        if (await users.FindByEmailAsync(email) is not null) return;
-        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
-        Assert.True((await users.CreateAsync(user, Password)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
-    }
 
     /// <summary>A candidate taken through the phase table with typed events, as the use cases write them.</summary>
     private async Task<Candidate> SeedAsync(string slug, CandidatePhase phase)

@@ -2,12 +2,14 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.E2E;
 
@@ -43,21 +45,28 @@ public class LivePortal : WebApplicationFactory<Program>, IAsyncLifetime
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Address = new Uri(address.Replace("[::]", "127.0.0.1"));
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("RG_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--disable-quic"],
-        });
+        Browser = await LaunchChromiumAsync(playwright);
     }
+
+    /// <summary>Debian's Chromium, headless, with nothing of its own talking to the network.</summary>
+    public static Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = Environment.GetEnvironmentVariable("RG_CHROMIUM") ?? "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-quic"],
+    });
 
     public ReleaseGateDb CreateDb() => Services.GetRequiredService<IDbContextFactory<ReleaseGateDb>>().CreateDbContext();
 
     /// <summary>A fresh browser context (its own cookies), signed in through the real form.</summary>
-    public async Task<IPage> SignedInPageAsync(string email = AdminEmail, string password = AdminPassword, string? locale = null)
+    public Task<IPage> SignedInPageAsync(string email = AdminEmail, string password = AdminPassword, string? locale = null) =>
+        SignedInPageAsync(Browser, Address, email, password, locale);
+
+    /// <summary>The same, on any portal address (a proxy in front of replicas, say).</summary>
+    public static async Task<IPage> SignedInPageAsync(IBrowser browser, Uri address, string email, string password, string? locale = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Address.ToString(), Locale = locale });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString(), Locale = locale });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await page.FillAsync("#email", email);
@@ -75,6 +84,25 @@ public class LivePortal : WebApplicationFactory<Program>, IAsyncLifetime
         SqliteConnection.ClearAllPools();
         foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
             if (File.Exists(file)) File.Delete(file);
+    }
+
+    /// <summary>A candidate's page, once its circuit is interactive.</summary>
+    public static async Task OpenAsync(IPage page, Guid candidateId)
+    {
+        await page.GotoAsync($"/candidates/{candidateId}");
+        await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+    }
+
+    /// <summary>A confirmed user with <paramref name="role"/> and <paramref name="password"/>; nothing happens if the email has an account.</summary>
+    public async Task CreateUserAsync(string email, string role, string password)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        if (await users.FindByEmailAsync(email) is not null) return;
+        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
+        var created = await users.CreateAsync(user, password);
+        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
     }
 
     /// <summary>With RG_SHOTS set, the page is kept as a PNG there for a person to look at.</summary>

@@ -42,7 +42,7 @@ public class ReplicasInBrowserTests : IAsyncLifetime
             ["ReleaseGate__Database__Provider"] = "Postgres",
             ["ReleaseGate__Database__ConnectionString"] = connectionString,
         });
-        await b.ReadyAsync();
+        await b.ReadyAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]

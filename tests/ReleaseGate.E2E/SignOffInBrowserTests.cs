@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Candidates;
@@ -17,7 +15,7 @@ public class SignOffInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
     public async Task A_qa_approves_from_the_board_and_another_open_board_sees_it_without_reload()
     {
         var candidate = await SeedAwaitingSignOffAsync("signoff-web");
-        await CreateUserAsync("qa-one@example.com", Roles.QA);
+        await portal.CreateUserAsync("qa-one@example.com", Roles.QA, Password);
         var watcher = await portal.SignedInPageAsync();
         var watchedChip = watcher.Locator("#board tr", new() { Has = watcher.Locator(".board-app", new() { HasTextString = "signoff-web" }) }).Locator(".phase-chip");
         await Assertions.Expect(watchedChip).ToHaveAttributeAsync("data-phase", "AwaitingSignOff");
@@ -43,9 +41,9 @@ public class SignOffInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
     public async Task The_submitters_approval_is_refused_with_a_clear_message()
     {
         var candidate = await SeedAwaitingSignOffAsync("signoff-own", submittedBy: "Submitter@example.com");
-        await CreateUserAsync("submitter@example.com", Roles.QA);
+        await portal.CreateUserAsync("submitter@example.com", Roles.QA, Password);
         var page = await portal.SignedInPageAsync("submitter@example.com", Password);
-        await OpenAsync(page, candidate.Id);
+        await LivePortal.OpenAsync(page, candidate.Id);
 
         await page.Locator("#approve").ClickAsync();
         await page.Locator("#signoff-confirm").ClickAsync();
@@ -60,9 +58,9 @@ public class SignOffInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
     public async Task The_candidate_page_speaks_chinese_when_the_browser_does()
     {
         var candidate = await SeedAwaitingSignOffAsync("signoff-zh");
-        await CreateUserAsync("qa-zh@example.com", Roles.QA);
+        await portal.CreateUserAsync("qa-zh@example.com", Roles.QA, Password);
         var page = await portal.SignedInPageAsync("qa-zh@example.com", Password, locale: "zh-CN");
-        await OpenAsync(page, candidate.Id);
+        await LivePortal.OpenAsync(page, candidate.Id);
 
         await Assertions.Expect(page.Locator("#candidate-phase .phase-chip")).ToHaveTextAsync("等待签核");
         await Assertions.Expect(page.Locator("#approve")).ToContainTextAsync("批准");
@@ -74,21 +72,6 @@ public class SignOffInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
         await page.Context.CloseAsync();
     }
 
-    private static async Task OpenAsync(IPage page, Guid candidateId)
-    {
-        await page.GotoAsync($"/candidates/{candidateId}");
-        await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
-    }
-
-    private async Task CreateUserAsync(string email, string role)
-    {
-        await using var scope = portal.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
-        var created = await users.CreateAsync(user, Password);
-        Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
-        Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
-    }
 
     /// <summary>A candidate taken through the phase table to AwaitingSignOff, as if its test deployment had finished.</summary>
     private async Task<Candidate> SeedAwaitingSignOffAsync(string slug, string submittedBy = "dev@example.com")

@@ -8,6 +8,7 @@ namespace ReleaseGate.Testing;
 /// <summary>
 /// The portal as its own process (dotnet ReleaseGate.Web.dll) on a port of its own, as a replica runs in production:
 /// it shares nothing with the test but the database and the real parts. Its console output is kept for assertions.
+/// Linked into the test projects and bench/Api (so it knows nothing of xunit).
 /// </summary>
 public sealed class PortalProcess : IAsyncDisposable
 {
@@ -45,16 +46,16 @@ public sealed class PortalProcess : IAsyncDisposable
     public static PortalProcess Start(IReadOnlyDictionary<string, string> environment) => new(environment);
 
     /// <summary>Waits for /readyz (database reachable, scheduler running).</summary>
-    public async Task ReadyAsync(int seconds = 120)
+    public async Task ReadyAsync(CancellationToken cancellationToken, int seconds = 120)
     {
         using var http = new HttpClient { BaseAddress = Address };
         var until = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < until)
         {
             if (process.HasExited) throw new InvalidOperationException($"the portal exited ({process.ExitCode}):\n{string.Join('\n', output.TakeLast(40))}");
-            try { if ((await http.GetAsync("/readyz", TestContext.Current.CancellationToken)).IsSuccessStatusCode) return; }
+            try { if ((await http.GetAsync("/readyz", cancellationToken)).IsSuccessStatusCode) return; }
             catch (HttpRequestException) { }
-            await Task.Delay(200, TestContext.Current.CancellationToken);
+            await Task.Delay(200, cancellationToken);
         }
         throw new TimeoutException($"the portal on :{Port} did not become ready:\n{string.Join('\n', output.TakeLast(40))}");
     }

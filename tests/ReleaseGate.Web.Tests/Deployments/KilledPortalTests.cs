@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using ReleaseGate.Core.Deployments;
 
@@ -8,46 +7,18 @@ namespace ReleaseGate.Web.Tests;
 public class KilledPortalTests : IDisposable
 {
     private readonly string database = Path.Combine(Path.GetTempPath(), $"rg-killed-{Guid.NewGuid():N}.db");
-    private readonly int port = MailSink.FreePort();
     private readonly int testPort = MailSink.FreePort();
     private readonly string applications = Path.Combine(Path.GetTempPath(), $"rg-killed-{Guid.NewGuid():N}.yml");
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Process StartPortal()
+    private PortalProcess StartPortal() => PortalProcess.Start(new Dictionary<string, string>
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "ReleaseGate.Web.dll");
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ReleaseGate__Database__ConnectionString"] = $"Data Source={database}";
-        start.Environment["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost;
-        start.Environment["ReleaseGate__Jenkins__KeyId"] = ApiPortal.KeyId;
-        start.Environment["ReleaseGate__Jenkins__Secret"] = ApiPortal.Secret;
-        start.Environment["ReleaseGate__ApplicationsFile"] = applications;
-        start.Environment["ReleaseGate__Smtp__Port"] = MailSink.FreePort().ToString(); // nobody listens: mail waits, harmlessly
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private async Task<HttpClient> ReadyAsync()
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < until)
-        {
-            try { if ((await http.GetAsync("/readyz", Ct)).IsSuccessStatusCode) return http; }
-            catch (HttpRequestException) { }
-            await Task.Delay(200, Ct);
-        }
-        throw new TimeoutException("the portal did not become ready");
-    }
+        ["ReleaseGate__Database__ConnectionString"] = $"Data Source={database}",
+        ["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost,
+        ["ReleaseGate__Jenkins__KeyId"] = ApiPortal.KeyId,
+        ["ReleaseGate__Jenkins__Secret"] = ApiPortal.Secret,
+        ["ReleaseGate__ApplicationsFile"] = applications,
+    });
 
     private (string Phase, string? Progress, long Resumed) State(string id)
     {
@@ -76,11 +47,11 @@ public class KilledPortalTests : IDisposable
                   healthTimeoutSeconds: 60
                   environmentVariables: {"{"} START_DELAY: "6" {"}"}
             """, Ct);
-        var first = StartPortal();
         string id;
-        try
+        await using (var first = StartPortal())
         {
-            var api = new ApiClient(await ReadyAsync(), ApiPortal.KeyId, ApiPortal.Secret);
+            await first.ReadyAsync(Ct, seconds: 60);
+            var api = new ApiClient(new HttpClient { BaseAddress = first.Address }, ApiPortal.KeyId, ApiPortal.Secret);
             var response = await api.PostAsync("/api/v1/candidates", """
                 {"application":"killed-deploy","image":"127.0.0.1:5001/demo/slow:v1","commit":"9fceb02d0ae598e95dc970b74767f19372d61af8",
                  "buildNumber":1,"buildUrl":"https://jenkins.example.com/job/killed/1/","submittedBy":"dev@example.com"}
@@ -94,18 +65,13 @@ public class KilledPortalTests : IDisposable
                 Assert.True(DateTime.UtcNow < until, $"never reached the health wait: {State(id)}");
                 await Task.Delay(50, Ct);
             }
-        }
-        finally
-        {
-            first.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no hand-back
-            await first.WaitForExitAsync(Ct);
+            await first.KillAsync(); // SIGKILL: no shutdown, no hand-back
         }
         Assert.Equal("Deploying", State(id).Phase);
 
-        var second = StartPortal();
-        try
+        await using (var second = StartPortal())
         {
-            await ReadyAsync();
+            await second.ReadyAsync(Ct, seconds: 60);
             var until = DateTime.UtcNow.AddSeconds(90);
             while (State(id).Phase == "Deploying")
             {
@@ -117,11 +83,6 @@ public class KilledPortalTests : IDisposable
             Assert.Equal(1, resumed);
             var containers = await TestContainers.OfAsync("killed-deploy");
             Assert.Equal(id, Assert.Single(containers).Labels[DeployCandidate.Labels.Candidate], ignoreCase: true);
-        }
-        finally
-        {
-            second.Kill(entireProcessTree: true);
-            await second.WaitForExitAsync(Ct);
         }
     }
 

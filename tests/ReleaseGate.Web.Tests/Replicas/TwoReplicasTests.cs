@@ -76,7 +76,7 @@ public class TwoReplicasTests : IAsyncDisposable
         dbs.WithUser("admin@example.com", Roles.Admin);
         var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("admin@example.com", "admin@example.com", "replicas", null, Ct)).Value!.Token;
         var (a, b) = (Start(), Start());
-        await Task.WhenAll(a.ReadyAsync(), b.ReadyAsync());
+        await Task.WhenAll(a.ReadyAsync(Ct), b.ReadyAsync(Ct));
 
         // An approved candidate and a window whose cutoff comes in a few seconds; both replicas sync window triggers.
         Guid id;
@@ -136,10 +136,10 @@ public class TwoReplicasTests : IAsyncDisposable
             """, Ct);
         // One after the other, so each scheduler instance is known to belong to its process.
         var a = Start();
-        await a.ReadyAsync();
+        await a.ReadyAsync(Ct);
         var first = Assert.Single(await SchedulerInstancesAsync());
         var b = Start();
-        await b.ReadyAsync();
+        await b.ReadyAsync(Ct);
 
         using var http = new HttpClient { BaseAddress = a.Address };
         var response = await new ApiClient(http, ApiPortal.KeyId, ApiPortal.Secret).PostAsync("/api/v1/candidates", $$"""
@@ -172,7 +172,7 @@ public class TwoReplicasTests : IAsyncDisposable
         Assert.NotEqual(runner, await InstanceRunningAsync("deploy") ?? "");
         var container = Assert.Single(await TestContainers.OfAsync(slug));
         Assert.Equal(id.ToString(), container.Labels[DeployCandidate.Labels.Candidate], ignoreCase: true);
-        await survivor.ReadyAsync();
+        await survivor.ReadyAsync(Ct);
     }
 
     public async ValueTask DisposeAsync()

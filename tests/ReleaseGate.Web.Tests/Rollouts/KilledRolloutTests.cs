@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Data.Sqlite;
@@ -16,50 +15,17 @@ public class KilledRolloutTests : IDisposable
     private readonly string database = Path.Combine(Path.GetTempPath(), $"rg-killed-rollout-{Guid.NewGuid():N}.db");
     private readonly string applications = Path.Combine(Path.GetTempPath(), $"rg-killed-rollout-{Guid.NewGuid():N}.yml");
     private readonly string slug = $"rg-kill-{Guid.NewGuid():N}"[..16];
-    private readonly int port = MailSink.FreePort();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private Process StartPortal()
+    private PortalProcess StartPortal() => PortalProcess.Start(new Dictionary<string, string>
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "ReleaseGate.Web.dll")])
-        {
-            WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["ReleaseGate__Database__ConnectionString"] = $"Data Source={database}";
-        start.Environment["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost;
-        start.Environment["ReleaseGate__Swarm__DockerHost"] = Infra.DockerHost;
-        start.Environment["ReleaseGate__ApplicationsFile"] = applications;
-        start.Environment["ReleaseGate__Smtp__Port"] = MailSink.FreePort().ToString(); // nobody listens: mail waits, harmlessly
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private async Task ReadyAsync()
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var until = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < until)
-        {
-            try { if ((await http.GetAsync("/readyz", Ct)).IsSuccessStatusCode) return; }
-            catch (HttpRequestException) { }
-            await Task.Delay(200, Ct);
-        }
-        throw new TimeoutException("the portal did not become ready");
-    }
+        ["ReleaseGate__Database__ConnectionString"] = $"Data Source={database}",
+        ["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost,
+        ["ReleaseGate__Swarm__DockerHost"] = Infra.DockerHost,
+        ["ReleaseGate__ApplicationsFile"] = applications,
+    });
 
     private ReleaseGateDb Db() => new(new DbContextOptionsBuilder<ReleaseGateDb>().UseSqlite($"Data Source={database};Pooling=False").Options);
-
-    private static async Task StopAsync(Process p)
-    {
-        p.Kill(entireProcessTree: true); // SIGKILL: no shutdown, no hand-back
-        await p.WaitForExitAsync(Ct);
-    }
 
     [Fact]
     public async Task A_portal_killed_while_watching_a_rollout_resumes_watching_after_a_restart_and_releases()
@@ -84,9 +50,8 @@ public class KilledRolloutTests : IDisposable
             Name = slug, Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 3 } },
             TaskTemplate = new TaskSpec { ContainerSpec = new ContainerSpec { Image = $"127.0.0.1:5002/{slug}:v1@{Infra.WebV1Digest}", StopGracePeriod = TimeSpan.FromSeconds(1) } },
         } }, Ct);
-        var first = StartPortal();
-        await ReadyAsync();
-        await StopAsync(first);
+        await using (var first = StartPortal())
+            await first.ReadyAsync(Ct); // then SIGKILLed (DisposeAsync): no shutdown, no hand-back
 
         // v2 was approved and its cutoff came: it is Promoting, and the next start's catch-up takes it from there.
         Guid id;
@@ -101,8 +66,7 @@ public class KilledRolloutTests : IDisposable
             id = c.Id;
         }
 
-        var second = StartPortal();
-        try
+        await using (StartPortal())
         {
             // Killed once the update is under way and at least one task runs v2, but before the last one does.
             await RolloutFailureTests.Until(async () =>
@@ -111,25 +75,16 @@ public class KilledRolloutTests : IDisposable
                 return await db.Rollouts.AnyAsync(r => r.CandidateId == id && r.UpdateStartedAt != null && r.Updated >= 1, Ct);
             }, 60);
         }
-        finally
-        {
-            await StopAsync(second);
-        }
         await using (var db = Db())
             Assert.Equal(CandidatePhase.RollingOut, (await db.Candidates.SingleAsync(c => c.Id == id, Ct)).Phase);
 
-        var third = StartPortal();
-        try
+        await using (StartPortal())
         {
             await RolloutFailureTests.Until(async () =>
             {
                 await using var db = Db();
                 return (await db.Candidates.SingleAsync(c => c.Id == id, Ct)).Phase != CandidatePhase.RollingOut;
             }, 90);
-        }
-        finally
-        {
-            await StopAsync(third);
         }
         await using var read = Db();
         Assert.Equal(CandidatePhase.Released, (await read.Candidates.SingleAsync(c => c.Id == id, Ct)).Phase);
