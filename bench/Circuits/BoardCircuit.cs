@@ -27,6 +27,9 @@ public sealed partial class BoardCircuit(Uri portal, CookieContainer cookies) : 
     private int batches;
 
     public int Batches => batches;
+
+    /// <summary>The JS functions the circuits called, and how often: each argument type costs a circuit its own JSON metadata.</summary>
+    public static System.Collections.Concurrent.ConcurrentDictionary<string, int> JsCalls { get; } = new();
     public string? Error { get; private set; }
 
     /// <summary>Opens the circuit and waits for a render batch that carries the board's rows.</summary>
@@ -60,6 +63,7 @@ public sealed partial class BoardCircuit(Uri portal, CookieContainer cookies) : 
         hub.On("JS.BeginInvokeJS", [typeof(long), typeof(string), typeof(string), typeof(int), typeof(long), typeof(int)], async args =>
         {
             var (task, identifier) = ((long)args[0]!, (string)args[1]!);
+            JsCalls.AddOrUpdate(identifier, 1, (_, n) => n + 1);
             if (task == 0) return;
             var result = identifier == "releaseGate.timeZone" ? JsonValue.Create("UTC") : null;
             await hub.SendAsync("EndInvokeJSFromDotNet", task, true, new JsonArray(task, true, result).ToJsonString());

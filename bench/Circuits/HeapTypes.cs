@@ -56,6 +56,9 @@ public static class HeapTypes
             .OrderByDescending(t => t.Bytes).Take(40);
         foreach (var t in growth)
             Console.WriteLine($"  {t.Bytes / (double)circuits / 1024,8:F1} KiB {t.Count / (double)circuits,8:F1} objects  {t.Type}");
+        if (Environment.GetEnvironmentVariable("BENCH_TYPES") is { Length: > 0 } pattern)
+            foreach (var t in loaded.Where(t => t.Key.Contains(pattern, StringComparison.Ordinal) && t.Value.Count > idle.GetValueOrDefault(t.Key).Count))
+                Console.WriteLine($"  {pattern}: {(t.Value.Count - idle.GetValueOrDefault(t.Key).Count) / (double)circuits:F1} × {t.Key}");
         // The long tail by namespace: what the circuit's plumbing (SignalR, DI, pipes) holds beside the render trees.
         var byNamespace = loaded.Select(t => (Ns: Namespace(t.Key), Bytes: t.Value.Bytes - idle.GetValueOrDefault(t.Key).Bytes))
             .GroupBy(t => t.Ns).Select(g => (Ns: g.Key, Bytes: g.Sum(t => t.Bytes))).OrderByDescending(g => g.Bytes).Take(15);

@@ -7,7 +7,7 @@ using System.Globalization;
 using Circuits;
 
 const double TargetKiB = 512;
-const int Warmup = 5;
+const int Warmup = 40;
 var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
 if (n is < 1 or > 400) throw new ArgumentOutOfRangeException(nameof(args), "between 1 and 400 circuits");
 using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(15));
@@ -27,9 +27,10 @@ Console.WriteLine($"portal pid {portal.Pid} at {portal.Address}; started: RSS {e
 var circuits = new List<BoardCircuit>();
 try
 {
-    // Warm-up: a few circuits JIT the board, MudBlazor and SignalR; they stay open, so idle and loaded differ by N circuits only.
+    // Warm-up: enough circuits that the board, MudBlazor and SignalR reach their final (tier-1) code, which is memory the
+    // process spends once, not per circuit; they stay open, so idle and loaded differ by N circuits only.
     await OpenAsync(Warmup);
-    await Task.Delay(TimeSpan.FromSeconds(3), ct);
+    await Task.Delay(TimeSpan.FromSeconds(5), ct);
     var idle = await portal.MeasureAsync(ct);
     var idleMappings = portal.Mappings();
     var idleTypes = HeapTypes.Wanted ? HeapTypes.Take(portal.Pid, portal.Folder, "idle") : null;
@@ -47,6 +48,7 @@ try
         .Select(m => (m.Key, PerCircuit: (m.Value - idleMappings.GetValueOrDefault(m.Key)) / (double)n)).Where(m => Math.Abs(m.PerCircuit) >= 1)
         .OrderByDescending(m => m.PerCircuit).Select(m => $"{m.Key} {m.PerCircuit:F0} KiB")));
     if (idleTypes is not null) HeapTypes.PrintGrowth(idleTypes, HeapTypes.Take(portal.Pid, portal.Folder, "loaded"), n);
+    Console.WriteLine("JS calls per circuit: " + string.Join(", ", BoardCircuit.JsCalls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value / (double)circuits.Count:F1}")));
     var failed = circuits.Count(c => c.Error is not null);
     if (failed > 0) throw new InvalidOperationException($"{failed} circuits failed: {circuits.First(c => c.Error is not null).Error}");
 
