@@ -55,6 +55,31 @@ public class BoardInBrowserTests(LivePortal portal) : IClassFixture<LivePortal>
         await page.Context.CloseAsync();
     }
 
+    [Theory]
+    [InlineData("en-US")]
+    [InlineData("zh-CN")]
+    public async Task On_a_narrow_screen_the_drawer_starts_closed_and_the_menu_button_opens_it_over_the_page(string locale)
+    {
+        await OrdersAsync();
+        var page = await portal.SignedInPageAsync(locale: locale);
+        await page.SetViewportSizeAsync(420, 800);
+        var drawer = page.Locator("#rg-drawer");
+        await Assertions.Expect(drawer).Not.ToBeInViewportAsync();
+        await LivePortal.ShotAsync(page, $"narrow-closed-{locale}");
+
+        await page.Locator("#drawer-toggle").ClickAsync();
+        await Assertions.Expect(drawer).ToBeInViewportAsync(new() { Ratio = 1 });
+        await LivePortal.ShotAsync(page, $"narrow-open-{locale}");
+
+        // Wide again: the drawer is beside the page, and the button now closes it.
+        await page.SetViewportSizeAsync(1280, 720);
+        await page.Locator("#drawer-toggle").ClickAsync();
+        await Assertions.Expect(drawer).ToBeInViewportAsync(new() { Ratio = 1 });
+        await page.Locator("#drawer-toggle").ClickAsync();
+        await Assertions.Expect(drawer).Not.ToBeInViewportAsync();
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task Switching_to_chinese_is_remembered()
     {
@@ -62,6 +87,8 @@ public class BoardInBrowserTests(LivePortal portal) : IClassFixture<LivePortal>
         await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("Board");
 
         await page.Locator("#language-menu summary").ClickAsync();
+        await Assertions.Expect(page.Locator("#language-menu .rg-menu-list")).ToBeVisibleAsync();
+        await LivePortal.ShotAsync(page, "language-menu-en");
         await page.Locator("#language-menu").GetByText("简体中文").ClickAsync();
         await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         await Assertions.Expect(page.Locator("h4").First).ToHaveTextAsync("发布看板");

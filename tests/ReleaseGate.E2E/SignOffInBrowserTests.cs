@@ -19,9 +19,14 @@ public class SignOffInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
         var watcher = await portal.SignedInPageAsync();
         var watchedChip = watcher.Locator("#board tr", new() { Has = watcher.Locator(".board-app", new() { HasTextString = "signoff-web" }) }).Locator(".phase-chip");
         await Assertions.Expect(watchedChip).ToHaveAttributeAsync("data-phase", "AwaitingSignOff");
+        await LivePortal.ShotAsync(watcher, "board-rows-en");
 
         var qa = await portal.SignedInPageAsync("qa-one@example.com", Password);
-        await qa.Locator("#board tr", new() { Has = qa.Locator(".board-app", new() { HasTextString = "signoff-web" }) }).Locator(".board-candidate").ClickAsync();
+        // Anywhere on the row opens the candidate (its link covers the row), here the row's approvals cell.
+        var row = qa.Locator("#board tr", new() { Has = qa.Locator(".board-app", new() { HasTextString = "signoff-web" }) });
+        var approvals = await row.Locator(".board-approvals").BoundingBoxAsync();
+        var box = await row.BoundingBoxAsync();
+        await row.ClickAsync(new() { Position = new() { X = approvals!.X - box!.X + 2, Y = box.Height / 2 } });
         await Assertions.Expect(qa).ToHaveURLAsync(new Regex($"/candidates/{candidate.Id}$"));
         await qa.Locator("#approve").ClickAsync();
         await Assertions.Expect(qa.Locator("#signoff-digest")).ToHaveTextAsync(candidate.Digest);
