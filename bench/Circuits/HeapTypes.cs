@@ -29,6 +29,8 @@ public static class HeapTypes
             {
                 if (!live.Add(o.Address)) continue;
                 var type = o.Type?.Name ?? "?";
+                // Render trees by size: "RenderTreeFrame[] 12 KiB" tells a big component's tree from many small ones.
+                if (type.StartsWith("Microsoft.AspNetCore.Components.RenderTree.RenderTreeFrame[]", StringComparison.Ordinal)) type += $" {o.Size / 1024} KiB";
                 var (count, bytes) = sizes.GetValueOrDefault(type);
                 sizes[type] = (count + 1, bytes + (long)o.Size);
                 foreach (var child in o.EnumerateReferences()) if (child.IsValid && !live.Contains(child.Address)) stack.Push(child);
