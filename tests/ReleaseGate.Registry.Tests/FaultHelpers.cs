@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace ReleaseGate.Registry.Tests;
 
@@ -50,46 +49,5 @@ public sealed class BreakingBody(Func<bool> breakNow) : DelegatingHandler(new So
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-}
-
-/// <summary>Forwards 127.0.0.1:<c>port</c> to 127.0.0.1:<c>to</c>: a registry that "comes back" on a port that refused connections.</summary>
-public sealed class TcpForwarder : IDisposable
-{
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop = new();
-
-    private TcpForwarder(int port, int to)
-    {
-        _listener = new TcpListener(IPAddress.Loopback, port);
-        _listener.Start();
-        _ = AcceptAsync(to);
-    }
-
-    public static TcpForwarder Start(int port, int to) => new(port, to);
-
-    private async Task AcceptAsync(int to)
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
-            catch (Exception) { return; }
-            _ = Task.Run(async () =>
-            {
-                using var c = client;
-                using var upstream = new TcpClient();
-                await upstream.ConnectAsync(IPAddress.Loopback, to);
-                var a = c.GetStream();
-                var b = upstream.GetStream();
-                await Task.WhenAny(a.CopyToAsync(b, _stop.Token), b.CopyToAsync(a, _stop.Token));
-            });
-        }
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Stop();
     }
 }

@@ -8,13 +8,14 @@ using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.Users;
+using ReleaseGate.Registry;
 
 namespace ReleaseGate.Web.Tests;
 
 /// <summary>
 /// Two portal processes on one PostgreSQL, as two replicas behind a load balancer: they share only the database.
 /// Quartz runs clustered on it, the audit chain is extended under a database lock, and a replica killed with SIGKILL
-/// has its recoverable work finished by the other.
+/// has its recoverable work finished by the other: a deployment waiting for health, a promotion in the middle of its copy.
 /// </summary>
 public class TwoReplicasTests : IAsyncDisposable
 {
@@ -24,7 +25,7 @@ public class TwoReplicasTests : IAsyncDisposable
     private readonly List<PortalProcess> replicas = [];
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private PortalProcess Start()
+    private PortalProcess Start(string? productionRegistry = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -35,6 +36,7 @@ public class TwoReplicasTests : IAsyncDisposable
             ["ReleaseGate__Jenkins__Secret"] = ApiPortal.Secret,
         };
         if (File.Exists(applications)) environment["ReleaseGate__ApplicationsFile"] = applications;
+        if (productionRegistry is not null) environment["ReleaseGate__Registries__Production"] = productionRegistry;
         var replica = PortalProcess.Start(environment);
         replicas.Add(replica);
         return replica;
@@ -51,13 +53,39 @@ public class TwoReplicasTests : IAsyncDisposable
         return [.. names];
     }
 
+    /// <summary>The replica whose scheduler runs a job of the group now (the latest, while a dead one's row awaits recovery).</summary>
     private async Task<string?> InstanceRunningAsync(string jobGroup)
     {
         await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString(dbs.PostgresName!, pooling: false));
         await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand("SELECT instance_name FROM qrtz_fired_triggers WHERE job_group = @group AND state = 'EXECUTING'", connection);
+        await using var command = new NpgsqlCommand("SELECT instance_name FROM qrtz_fired_triggers WHERE job_group = @group AND state = 'EXECUTING' ORDER BY fired_time DESC LIMIT 1", connection);
         command.Parameters.AddWithValue("group", jobGroup);
         return await command.ExecuteScalarAsync(Ct) as string;
+    }
+
+    /// <summary>The replica running the candidate's job of the group, once its progress says it is at the step named.</summary>
+    private async Task<string> RunningAtAsync(Guid id, string jobGroup, string progressStart, int seconds)
+    {
+        string? runner = null;
+        await RolloutFailureTests.Until(async () =>
+        {
+            await using var db = dbs.CreateDbContext();
+            var progress = (await db.Candidates.SingleAsync(c => c.Id == id, Ct)).Progress;
+            runner = await InstanceRunningAsync(jobGroup);
+            return runner is not null && progress?.StartsWith(progressStart, StringComparison.Ordinal) == true;
+        }, seconds);
+        return runner!;
+    }
+
+    /// <summary>Two replicas started one after the other, so each scheduler instance is known to belong to its process.</summary>
+    private async Task<(PortalProcess A, string InstanceA, PortalProcess B, string InstanceB)> StartTwoAsync(string? productionRegistry = null)
+    {
+        var a = Start(productionRegistry);
+        await a.ReadyAsync(Ct);
+        var first = Assert.Single(await SchedulerInstancesAsync());
+        var b = Start(productionRegistry);
+        await b.ReadyAsync(Ct);
+        return (a, first, b, Assert.Single(await SchedulerInstancesAsync(), i => i != first));
     }
 
     [Fact]
@@ -134,12 +162,7 @@ public class TwoReplicasTests : IAsyncDisposable
                   healthTimeoutSeconds: 90
                   environmentVariables: {"{"} START_DELAY: "12" {"}"}
             """, Ct);
-        // One after the other, so each scheduler instance is known to belong to its process.
-        var a = Start();
-        await a.ReadyAsync(Ct);
-        var first = Assert.Single(await SchedulerInstancesAsync());
-        var b = Start();
-        await b.ReadyAsync(Ct);
+        var (a, first, b, _) = await StartTwoAsync();
 
         using var http = new HttpClient { BaseAddress = a.Address };
         var response = await new ApiClient(http, ApiPortal.KeyId, ApiPortal.Secret).PostAsync("/api/v1/candidates", $$"""
@@ -150,14 +173,7 @@ public class TwoReplicasTests : IAsyncDisposable
         var id = Guid.Parse(System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.GetProperty("id").GetString()!);
 
         // Killed while it waits for the container's health, wherever the cluster ran it.
-        string? runner = null;
-        await RolloutFailureTests.Until(async () =>
-        {
-            await using var db = dbs.CreateDbContext();
-            var progress = (await db.Candidates.SingleAsync(c => c.Id == id, Ct)).Progress;
-            runner = await InstanceRunningAsync("deploy");
-            return runner is not null && progress?.StartsWith("Waiting for health", StringComparison.Ordinal) == true;
-        }, 90);
+        var runner = await RunningAtAsync(id, "deploy", "Waiting for health", 90);
         var (killed, survivor) = runner == first ? (a, b) : (b, a);
         await killed.KillAsync();
 
@@ -172,6 +188,70 @@ public class TwoReplicasTests : IAsyncDisposable
         Assert.NotEqual(runner, await InstanceRunningAsync("deploy") ?? "");
         var container = Assert.Single(await TestContainers.OfAsync(slug));
         Assert.Equal(id.ToString(), container.Labels[DeployCandidate.Labels.Candidate], ignoreCase: true);
+        await survivor.ReadyAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_promotion_cut_short_by_a_killed_replica_is_finished_by_the_other_once()
+    {
+        // The production registry as both replicas know it: a relay to :5002 that holds every request until it is
+        // opened, so the copy stalls mid-promotion on whichever replica runs it, for as long as the test wants.
+        var opened = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var port = MailSink.FreePort();
+        using var relay = TcpForwarder.Start(port, 5002, opened.Task);
+        Guid id;
+        await using (var db = dbs.CreateDbContext())
+        {
+            // Registry-only (no Swarm service): released once production serves the signed digest.
+            var app = new Application
+            {
+                Slug = slug, DisplayName = slug, StagingRepository = "127.0.0.1:5001/demo/web", ProductionRepository = $"127.0.0.1:{port}/{slug}", SwarmService = "",
+                TestEnvironment = new TestEnvironmentSpec { ContainerName = slug, PublishedPort = MailSink.FreePort() },
+            };
+            var c = new Candidate { Application = app, Version = "v1", Digest = Infra.WebV1Digest, Commit = "9fceb02d0ae598e95dc970b74767f19372d61af8", SubmittedBy = "dev@example.com", RegisteredAt = DateTimeOffset.UtcNow };
+            foreach (var phase in new[] { CandidatePhase.Deploying, CandidatePhase.AwaitingSignOff, CandidatePhase.Approved })
+                c.MoveTo(phase, DateTimeOffset.UtcNow, "system", "seed");
+            db.Candidates.Add(c);
+            await db.SaveChangesAsync(Ct);
+            id = c.Id;
+        }
+        dbs.WithUser("rm@example.com", Roles.ReleaseManager);
+        var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("rm@example.com", "rm@example.com", "replicas", null, Ct)).Value!.Token;
+        var (a, first, b, second) = await StartTwoAsync($"http://127.0.0.1:{port}");
+
+        using (var http = new HttpClient { BaseAddress = a.Address })
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var released = await http.PostAsync($"/api/v1/applications/{slug}/release-now", PeoplePortal.Json("""{"reason":"two replicas"}"""), Ct);
+            Assert.True(released.StatusCode == System.Net.HttpStatusCode.Accepted, await released.Content.ReadAsStringAsync(Ct));
+        }
+
+        // Killed in the middle of its copy, wherever the cluster ran it.
+        var runner = await RunningAtAsync(id, "promote", "Copying", 30);
+        var (killed, survivor, survivorInstance) = runner == first ? (a, b, second) : (b, a, first);
+        await killed.KillAsync();
+
+        // The survivor takes the job over (Quartz recovery) and stalls on the same copy; then the registry answers.
+        await RolloutFailureTests.Until(async () => await InstanceRunningAsync("promote") == survivorInstance, 60);
+        opened.SetResult();
+        await RolloutFailureTests.Until(async () =>
+        {
+            await using var db = dbs.CreateDbContext();
+            return (await db.Candidates.SingleAsync(c => c.Id == id, Ct)).Phase is CandidatePhase.Released or CandidatePhase.Errored;
+        }, 60);
+
+        await using var read = dbs.CreateDbContext();
+        Assert.Equal(CandidatePhase.Released, (await read.Candidates.SingleAsync(c => c.Id == id, Ct)).Phase);
+        using (var http = new HttpClient())
+            Assert.Equal(Infra.WebV1Digest, (await new RegistryClient(http, new RegistryEndpoint(new Uri("http://127.0.0.1:5002"))).ResolveAsync(slug, "v1", Ct))?.Digest);
+        // One promotion, tried twice (the run cut short, the recovered one), recorded and released once.
+        var promotion = await read.Promotions.SingleAsync(p => p.CandidateId == id, Ct);
+        Assert.Equal((2, Infra.WebV1Digest), (promotion.Attempts, promotion.ProductionDigest));
+        Assert.Equal(1, await read.CandidateEvents.CountAsync(e => e.CandidateId == id && e.Kind == nameof(CandidatePhase.Promoting), Ct));
+        Assert.Equal(1, await read.CandidateEvents.CountAsync(e => e.CandidateId == id && e.Kind == nameof(CandidatePhase.Released), Ct));
+        Assert.Equal(1, await read.AuditEvents.CountAsync(e => e.Action == "candidate.promoted", Ct));
+        Assert.Equal(1, await read.AuditEvents.CountAsync(e => e.Action == "candidate.released", Ct));
+        Assert.Equal(Core.Releases.ReleaseOutcome.Succeeded, (await read.Releases.SingleAsync(r => r.CandidateId == id, Ct)).Outcome);
         await survivor.ReadyAsync(Ct);
     }
 
