@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Diagnostics.Tracing;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.EntityFrameworkCore;
@@ -9,10 +7,11 @@ using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Schedule;
+using ReleaseGate.Testing;
 
 namespace Circuits;
 
-/// <summary>The portal as its own process (Release build, SQLite in a temp folder), and readings of its memory.</summary>
+/// <summary>The portal as its own process (tests/Shared/PortalProcess.cs, SQLite in a temp folder), and readings of its memory.</summary>
 public sealed partial class Portal : IAsyncDisposable
 {
     public const string Email = "bench-admin@example.com";
@@ -20,60 +19,37 @@ public sealed partial class Portal : IAsyncDisposable
 
     private readonly string folder = Path.Combine(Path.GetTempPath(), $"rg-bench-circuits-{Guid.NewGuid():N}");
     public string Folder => folder;
-    private Process? process;
+    private PortalProcess? process;
 
-    public Uri Address { get; } = new($"http://127.0.0.1:{FreePort()}/");
+    public Uri Address => process!.Address;
     public CookieContainer Cookies { get; } = new();
-    public HttpClient Http { get; }
-    public int Pid => process!.Id;
-
-    public Portal() => Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = Address };
+    public HttpClient Http { get; private set; } = null!;
+    public int Pid => process!.Pid;
 
     /// <summary>Migrates and seeds the database, then starts the portal on it and waits until it is ready.</summary>
-    public async Task StartAsync(string webDll, int applications, CancellationToken ct)
+    public async Task StartAsync(int applications, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
         var connection = $"Data Source={Path.Combine(folder, "releasegate.db")}";
         await SeedAsync(connection, applications, ct);
-        var start = new ProcessStartInfo("dotnet", [webDll])
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = Path.GetDirectoryName(webDll)!,
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["ReleaseGate__Database__ConnectionString"] = connection,
+            ["ReleaseGate__Admin__Email"] = Email,
+            ["ReleaseGate__Admin__Password"] = Password,
+            // Nothing outside the process is touched: no engine at these sockets, nobody at the mail port.
+            ["ReleaseGate__TestEnvironment__DockerHost"] = $"unix://{folder}/no-docker.sock",
+            ["ReleaseGate__Swarm__DockerHost"] = $"unix://{folder}/no-docker.sock",
+            // For the server's own count of circuits and its GC heap.
+            ["ReleaseGate__Telemetry__Metrics"] = "true",
         };
-        var env = start.Environment;
-        env["ASPNETCORE_URLS"] = Address.ToString().TrimEnd('/');
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        env["Logging__LogLevel__Default"] = "Warning";
-        env["ReleaseGate__Database__ConnectionString"] = connection;
-        env["ReleaseGate__Admin__Email"] = Email;
-        env["ReleaseGate__Admin__Password"] = Password;
-        // Nothing outside the process is touched: no engine at these sockets, nobody at the mail port.
-        env["ReleaseGate__TestEnvironment__DockerHost"] = $"unix://{folder}/no-docker.sock";
-        env["ReleaseGate__Swarm__DockerHost"] = $"unix://{folder}/no-docker.sock";
-        env["ReleaseGate__Smtp__Port"] = FreePort().ToString();
-        // For the server's own count of circuits and its GC heap.
-        env["ReleaseGate__Telemetry__Metrics"] = "true";
         // BENCH_GC=workstation|server overrides the portal's own GC setting, to compare the two.
-        if (Environment.GetEnvironmentVariable("BENCH_GC") is { Length: > 0 } gcMode) env["DOTNET_gcServer"] = gcMode == "server" ? "1" : "0";
-        process = Process.Start(start)!;
-        var log = File.CreateText(Path.Combine(folder, "portal.log"));
-        process.OutputDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.WriteLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var until = Stopwatch.StartNew();
-        while (true)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"the portal exited ({process.ExitCode}); see {folder}/portal.log");
-            try
-            {
-                if ((await Http.GetAsync("readyz", ct)).IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            if (until.Elapsed > TimeSpan.FromSeconds(180)) throw new TimeoutException("the portal was not ready within 180 s");
-            await Task.Delay(200, ct);
-        }
+        if (Environment.GetEnvironmentVariable("BENCH_GC") is { Length: > 0 } gcMode) environment["DOTNET_gcServer"] = gcMode == "server" ? "1" : "0";
+        process = PortalProcess.Start(environment);
+        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = Address };
+        await process.ReadyAsync(ct, seconds: 180);
     }
 
     /// <summary>Signs in through the login form (antiforgery token and all); the cookie serves every circuit.</summary>
@@ -188,21 +164,10 @@ public sealed partial class Portal : IAsyncDisposable
         await db.SaveChangesAsync(ct);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
-        if (process is { HasExited: false })
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        Http?.Dispose();
+        if (process is not null) await process.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
     }

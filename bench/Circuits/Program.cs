@@ -13,13 +13,8 @@ if (n is < 1 or > 400) throw new ArgumentOutOfRangeException(nameof(args), "betw
 using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(15));
 var ct = limit.Token;
 
-var repo = new DirectoryInfo(AppContext.BaseDirectory);
-while (!File.Exists(Path.Combine(repo.FullName, "ReleaseGate.sln"))) repo = repo.Parent!;
-var webDll = Path.Combine(repo.FullName, "src", "ReleaseGate.Web", "bin", "Release", "net10.0", "ReleaseGate.Web.dll");
-if (!File.Exists(webDll)) throw new FileNotFoundException("build the portal in Release first", webDll);
-
 await using var portal = new Portal();
-await portal.StartAsync(webDll, applications: 12, ct);
+await portal.StartAsync(applications: 12, ct);
 var empty = await portal.MeasureAsync(ct);
 await portal.SignInAsync(ct);
 Console.WriteLine($"portal pid {portal.Pid} at {portal.Address}; started: RSS {empty.RssKiB / 1024.0:F1} MiB, GC heap {empty.GcHeapKiB / 1024.0:F1} MiB");

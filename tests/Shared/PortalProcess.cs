@@ -35,6 +35,7 @@ public sealed class PortalProcess : IAsyncDisposable
     public int Port { get; } = FreePort();
     public Uri Address => new($"http://127.0.0.1:{Port}");
     public IEnumerable<string> Output => output;
+    public int Pid => process.Id;
 
     public static int FreePort()
     {

@@ -17,13 +17,10 @@ public sealed class ListAuditEvents(IDbContextFactory<ReleaseGateDb> dbs)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var rows = db.AuditEvents.AsNoTracking();
-        // Filters ignore case, alike on both databases: lower() on each side. SQLite's LIKE ignores (ASCII) case but EF
-        // turns Contains into a case-sensitive instr(), and PostgreSQL's LIKE minds case; ILIKE or citext would tie Core
-        // to Npgsql and nondeterministic collations cannot LIKE before PostgreSQL 18. A substring search scans the rows
-        // whatever the collation, so lower() costs no index.
-        if (Lowered(query.Actor) is { } actor) rows = rows.Where(a => a.Actor.ToLower().Contains(actor));
-        if (Lowered(query.Action) is { } action) rows = rows.Where(a => a.Action.ToLower().StartsWith(action));
-        if (Lowered(query.Subject) is { } subject) rows = rows.Where(a => a.Subject.ToLower().Contains(subject));
+        // Case ignored alike on both databases: see TextFilter.
+        if (TextFilter.Of(query.Actor) is { } actor) rows = rows.Where(a => a.Actor.ToLower().Contains(actor));
+        if (TextFilter.Of(query.Action) is { } action) rows = rows.Where(a => a.Action.ToLower().StartsWith(action));
+        if (TextFilter.Of(query.Subject) is { } subject) rows = rows.Where(a => a.Subject.ToLower().Contains(subject));
         if (query.After is { } after) rows = rows.Where(a => a.At > after);
 
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
@@ -34,7 +31,4 @@ public sealed class ListAuditEvents(IDbContextFactory<ReleaseGateDb> dbs)
             .Select(a => new AuditChainHead(a.Sequence, a.Hash)).FirstOrDefaultAsync(ct);
         return new AuditPage(items, total, page, pageSize, head);
     }
-
-    /// <summary>The filter as it is compared: trimmed and lowered, or null when empty.</summary>
-    internal static string? Lowered(string? filter) => filter?.Trim().ToLowerInvariant() is { Length: > 0 } f ? f : null;
 }

@@ -19,8 +19,8 @@ public sealed class ListCandidates(IDbContextFactory<ReleaseGateDb> dbs)
         var candidates = db.Candidates.AsNoTracking();
         if (query.Phase is { } phase) candidates = candidates.Where(c => c.Phase == phase);
         if (query.Application is { Length: > 0 } slug) candidates = candidates.Where(c => c.Application.Slug == slug);
-        // Case ignored alike on SQLite and PostgreSQL (why lower(): ListAuditEvents).
-        if (Audit.ListAuditEvents.Lowered(query.Search) is { } s)
+        // Case ignored alike on SQLite and PostgreSQL: see TextFilter.
+        if (TextFilter.Of(query.Search) is { } s)
             candidates = candidates.Where(c => c.Version.ToLower().Contains(s) || c.Commit.ToLower().StartsWith(s));
 
         var pageSize = Math.Clamp(query.PageSize, 1, 200);
