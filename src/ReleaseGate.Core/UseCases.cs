@@ -22,6 +22,7 @@ public static class UseCases
     {
         // The host registers its own from settings; UTC until it does.
         services.TryAddSingleton(new ScheduleDefaults());
+        services.TryAddSingleton(new SmokeCheck());
         return services
         .AddScoped<LoadBoard>()
         .AddScoped<CreateUser>()

@@ -13,6 +13,7 @@ using MudBlazor.Services;
 using Quartz;
 using ReleaseGate.Core;
 using ReleaseGate.Core.Schedule;
+using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Users;
 using ReleaseGate.Web.SignIn;
@@ -56,6 +57,7 @@ public static class Extensions
         builder.Services.AddReleaseGateUseCases();
         builder.Services.AddSingleton(sp => new PortalLinks(sp.GetRequiredService<IOptions<PortalSettings>>().Value.PublicUrl));
         builder.Services.AddSingleton(sp => new ScheduleDefaults(sp.GetRequiredService<IOptions<ScheduleSettings>>().Value.TimeZone));
+        builder.Services.AddSingleton(sp => new SmokeCheck(sp.GetRequiredService<IOptions<SwarmSettings>>().Value.SmokeTimeoutSeconds));
     }
 
     public static void AddReleaseGateDatabase(this IHostApplicationBuilder builder)

@@ -45,6 +45,11 @@ public sealed record SwarmTask(string Id, int Slot, string Node, string Image, s
     string? Error, DateTimeOffset At)
 {
     public bool Running => State == "running" && DesiredState == "running";
+    /// <summary>
+    /// The digests (repo digests) of the image the task's container was made from, as the engine reports them; null when
+    /// the engine could not inspect the container (it has none yet, or it runs on another node).
+    /// </summary>
+    public IReadOnlyList<string>? ContainerDigests { get; init; }
 }
 
 public sealed record SwarmNode(string Id, string Hostname, string Role, string Availability, string Status, string EngineVersion, bool Leader);

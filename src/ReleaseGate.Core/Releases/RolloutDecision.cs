@@ -50,12 +50,42 @@ public sealed record RolloutDecision(RolloutVerdict Verdict, string Message)
         }
         var (updated, total) = Progress(seen, rollout.Digest);
         var settled = seen.UpdateState is null or Completed || !ours;
-        var allOnDigest = updated >= total && total > 0 && seen.Tasks.Where(t => t.Running).All(t => OnDigest(t.Image, rollout.Digest));
+        var allOnDigest = updated >= total && total > 0 && seen.Tasks.Where(t => t.Running).All(t => OnDigest(t, rollout.Digest));
         if (allOnDigest && settled)
-            return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}).");
+            return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}{Source(seen)}).");
         if (allOnDigest && ours && seen.UpdateState == Updating && monitor is { } period && StableAt(seen, rollout.Digest, period) <= now)
-            return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}) and has outlived the update's monitor period ({period.TotalSeconds:0.#} s): Swarm can no longer roll it back.");
+            return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}{Source(seen)}) and has outlived the update's monitor period ({period.TotalSeconds:0.#} s): Swarm can no longer roll it back.");
         return Waiting(rollout, now, $"{updated}/{total} tasks updated.");
+    }
+
+    /// <summary>
+    /// Every task runs the digest but the smoke URL does not answer 2xx. It is given <paramref name="smokeTimeout"/> from
+    /// the moment the rollout converged (<paramref name="convergedAt"/>), then the service goes back to the release before
+    /// it: a business failure (RolledBack), as Swarm's own rollback is. A first release has nothing to go back to: Errored.
+    /// </summary>
+    public static RolloutDecision SmokeFailing(Rollout rollout, string url, string problem, DateTimeOffset convergedAt, TimeSpan smokeTimeout, DateTimeOffset now)
+    {
+        var waited = now - convergedAt;
+        if (waited < smokeTimeout && now < rollout.Deadline)
+            return new(RolloutVerdict.Watching, $"Every task runs the new digest; waiting for the smoke URL ({Math.Max(0, waited.TotalSeconds):0} s of {smokeTimeout.TotalSeconds:0} s): {problem}");
+        var failed = $"Every task ran {rollout.Digest}, but the smoke URL {url} did not answer 2xx within {smokeTimeout.TotalSeconds:0} s: {problem}.";
+        return rollout.PreviousImage is { } previous
+            ? new(RolloutVerdict.RolledBack, $"{failed} The service goes back to {previous}.")
+            : new(RolloutVerdict.Errored, $"{failed} This was the service's first release: there is no earlier version to roll back to.");
+    }
+
+    /// <summary>When the rollout converged: the youngest task of the digest outlived the monitor period (never later than now).</summary>
+    public static DateTimeOffset ConvergedAt(SwarmObservation seen, string digest, TimeSpan monitor, DateTimeOffset now) =>
+        StableAt(seen, digest, monitor) is var stable && stable < now ? stable : now;
+
+    /// <summary>Says whether the digests were read from the containers (the engine) or, for tasks on other nodes, from the task spec.</summary>
+    private static string Source(SwarmObservation seen)
+    {
+        var running = seen.Tasks.Where(t => t.Running).ToList();
+        var fromSpec = running.Count(t => t.ContainerDigests is null);
+        return fromSpec == 0 ? ", as their containers' images report"
+            : fromSpec == running.Count ? ", as Swarm's task specs say: the engine could not inspect their containers"
+            : $", {fromSpec} of them as Swarm's task specs say: their containers are on nodes the engine could not inspect";
     }
 
     /// <summary>
@@ -65,7 +95,7 @@ public sealed record RolloutDecision(RolloutVerdict Verdict, string Message)
     /// </summary>
     public static DateTimeOffset StableAt(SwarmObservation seen, string digest, TimeSpan monitor)
     {
-        var running = seen.Tasks.Where(t => t.Running && OnDigest(t.Image, digest)).ToList();
+        var running = seen.Tasks.Where(t => t.Running && OnDigest(t, digest)).ToList();
         return running.Count == 0 ? DateTimeOffset.MaxValue : running.Max(t => t.At) + monitor + StableMargin;
     }
 
@@ -78,12 +108,19 @@ public sealed record RolloutDecision(RolloutVerdict Verdict, string Message)
 
     /// <summary>Running tasks on the digest, out of the replicas Swarm wants.</summary>
     public static (int Updated, int Total) Progress(SwarmObservation seen, string digest) =>
-        (seen.Tasks.Count(t => t.Running && OnDigest(t.Image, digest)), seen.DesiredReplicas);
+        (seen.Tasks.Count(t => t.Running && OnDigest(t, digest)), seen.DesiredReplicas);
 
     public static bool OnDigest(string image, string digest) => image.EndsWith("@" + digest, StringComparison.Ordinal);
 
+    /// <summary>
+    /// Whether a task runs the digest: what its container's image is (the engine's repo digests of the image the container
+    /// was made from) when the engine could inspect it; only a container on another node falls back to the task's spec.
+    /// </summary>
+    public static bool OnDigest(SwarmTask task, string digest) =>
+        task.ContainerDigests is { } running ? running.Contains(digest) : OnDigest(task.Image, digest);
+
     /// <summary>The newest task of the new image that failed, whose error tells why the update did.</summary>
     private static SwarmTask? FailingTask(SwarmObservation seen, string digest) =>
-        seen.Tasks.Where(t => OnDigest(t.Image, digest) && t.State is "failed" or "rejected" && (t.Error ?? t.Message).Length > 0)
+        seen.Tasks.Where(t => OnDigest(t, digest) && t.State is "failed" or "rejected" && (t.Error ?? t.Message).Length > 0)
             .OrderByDescending(t => t.At).FirstOrDefault();
 }

@@ -4,13 +4,22 @@ using ReleaseGate.Core.Data;
 
 namespace ReleaseGate.Core.Releases;
 
+/// <summary>How long a converged rollout's smoke URL may fail before the service goes back (the host sets it from its settings).</summary>
+public sealed record SmokeCheck(int TimeoutSeconds = 60)
+{
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds);
+}
+
 /// <summary>
 /// One look at a release's rollout: observe Swarm, store the observation, decide. Answers when to look again (null when
 /// done), so no thread waits for minutes and a portal killed half-way simply looks again after its restart.
 /// </summary>
 public sealed class WatchRollout(
-    IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm, ISmokeTest smoke, ICandidateChanges changes, TimeProvider time, PortalLinks links)
+    IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm, ISmokeTest smoke, ICandidateChanges changes, TimeProvider time, PortalLinks links,
+    SmokeCheck? smokeCheck = null)
 {
+    private readonly SmokeCheck smokeCheck = smokeCheck ?? new();
+
     public static readonly TimeSpan LookEvery = TimeSpan.FromSeconds(1);
     /// <summary>A paused rollout waits for a person; its view still follows Swarm (a task restarting, someone resuming from the CLI).</summary>
     public static readonly TimeSpan LookWhilePaused = TimeSpan.FromSeconds(10);
@@ -90,11 +99,16 @@ public sealed class WatchRollout(
         if (decision.Verdict == RolloutVerdict.Watching && rollout.UpdateStartedAt is null && seen.UpdateStartedAt is { } started
             && started != rollout.PreviousUpdateStartedAt && seen.UpdateState is RolloutDecision.Updating)
             rollout.UpdateStartedAt = started;
+        var smokeFailed = false;
         if (decision.Verdict == RolloutVerdict.Converged && app.Rollout.SmokeUrl.Length > 0
             && await smoke.ProbeAsync(app.Rollout.SmokeUrl, ct) is { } problem)
-            decision = now >= rollout.Deadline
-                ? new(RolloutVerdict.Errored, $"Every task runs the new digest, but the smoke URL never answered 2xx: {problem}")
-                : new(RolloutVerdict.Watching, $"Every task runs the new digest; waiting for the smoke URL: {problem}");
+        {
+            decision = RolloutDecision.SmokeFailing(rollout, app.Rollout.SmokeUrl, problem,
+                RolloutDecision.ConvergedAt(seen, rollout.Digest, monitor, now), smokeCheck.Timeout, now);
+            smokeFailed = decision.Verdict == RolloutVerdict.RolledBack;
+        }
+        if (smokeFailed)
+            decision = await SmokeRollbackAsync(rollout, decision, app.Rollout.TimeoutSeconds, now, ct);
 
         if (decision.Verdict == RolloutVerdict.Watching)
         {
@@ -110,10 +124,28 @@ public sealed class WatchRollout(
         return decision.Verdict switch
         {
             RolloutVerdict.Paused when candidate is not null => LookWhilePaused,
+            // Our rollback was just sent: follow Swarm until it has put the previous image back.
+            RolloutVerdict.RolledBack when smokeFailed => LookEvery,
             // Released before Swarm flips its status (the last delay): follow it until it records the completion.
             RolloutVerdict.Converged when seen.UpdateState == RolloutDecision.Updating => LookEvery,
             _ => null,
         };
+    }
+
+    /// <summary>The smoke URL kept failing: back to the image the service ran before, with Swarm's own rollback.</summary>
+    private async Task<RolloutDecision> SmokeRollbackAsync(Rollout rollout, RolloutDecision decision, int timeoutSeconds, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await swarm.RollbackAsync(rollout.Service, rollout.PreviousImage!, ct);
+        }
+        catch (SwarmException e)
+        {
+            return new(RolloutVerdict.Errored, $"{decision.Message} Swarm refused that rollback: {e.Message}");
+        }
+        // The watch keeps the view true while Swarm rolls back, as after a person's rollback.
+        rollout.Deadline = now + TimeSpan.FromSeconds(Math.Max(1, timeoutSeconds));
+        return decision;
     }
 
     private async Task SaveAsync(ReleaseGateDb db, Candidate? candidate, CancellationToken ct)
@@ -134,7 +166,7 @@ public sealed class WatchRollout(
         (rollout.Updated, rollout.Total) = (updated, total);
         rollout.Tasks = seen.Tasks.GroupBy(t => t.Slot).OrderBy(g => g.Key)
             .SelectMany(g => g.OrderByDescending(t => t.At).Select((t, i) => new RolloutTask(t.Slot, t.Node, t.Image, t.DesiredState,
-                t.State, t.Error, i > 0, RolloutDecision.OnDigest(t.Image, rollout.Digest))))
+                t.State, t.Error, i > 0, RolloutDecision.OnDigest(t, rollout.Digest))))
             .Take(60).ToList();
     }
 }

@@ -13,6 +13,9 @@ public sealed class SwarmSettings : ISettings, IValidatableObject
     /// <summary>Folder with ca.pem, cert.pem and key.pem (as `docker --tlsverify` uses) for a tcp:// manager.</summary>
     public string? TlsCertificatesPath { get; set; }
 
+    /// <summary>How long a converged rollout's smoke URL may fail before the service is rolled back to the release before.</summary>
+    [Range(1, 3600)] public int SmokeTimeoutSeconds { get; set; } = 60;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
         if (!Uri.TryCreate(DockerHost, UriKind.Absolute, out var uri) || uri.Scheme is not ("unix" or "tcp"))

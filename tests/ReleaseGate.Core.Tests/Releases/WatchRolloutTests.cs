@@ -12,11 +12,12 @@ public class WatchRolloutTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly DateTimeOffset Ours = Now.AddSeconds(2);
+    private const int SmokeSeconds = 30;
 
     private sealed record Setup(ScheduleWorld World, FakeSwarm Swarm, FakeSmoke Smoke, RecordedWatch Watch, Candidate Candidate, long ReleaseId) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => World.DisposeAsync();
-        public WatchRollout Watcher() => new(World.Dbs, Swarm, Smoke, World.Changes, World.Time, World.Links);
+        public WatchRollout Watcher() => new(World.Dbs, Swarm, Smoke, World.Changes, World.Time, World.Links, new SmokeCheck(SmokeSeconds));
         public string Image => $"127.0.0.1:5002/orders-api:1.4.2@{Candidate.Digest}";
         public SwarmTask Task(int slot, string state, bool onNew = true, string? error = null) =>
             new($"t{slot}{state}", slot, "node-1", onNew ? Image : "127.0.0.1:5002/orders-api:1.4.1@sha256:old", "running", state, state, error, Now);
@@ -24,7 +25,7 @@ public class WatchRolloutTests
             new(true, Image, 2, state, state is null ? null : $"update {state}", startedAt, tasks);
     }
 
-    private static async Task<Setup> RollingOutAsync(string smokeUrl = "")
+    private static async Task<Setup> RollingOutAsync(string smokeUrl = "", bool firstRelease = false)
     {
         var world = await CreateAsync();
         await using (var db = world.Dbs.CreateDbContext())
@@ -39,6 +40,7 @@ public class WatchRolloutTests
             releaseId = release.Id;
         }
         var (swarm, watch) = (new FakeSwarm(), new RecordedWatch());
+        if (firstRelease) swarm.Start = new SwarmStart(true, null, null, 1);
         var started = await new StartRollout(world.Dbs, swarm, watch, world.Time)
             .StartAsync(new RolloutRequest(c.Id, "orders-api", $"127.0.0.1:5002/orders-api:1.4.2@{c.Digest}", new()), Ct);
         Assert.True(started.Started);
@@ -241,5 +243,70 @@ public class WatchRolloutTests
         Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
 
         Assert.Equal(CandidatePhase.Released, (await StateAsync(s)).Phase);
+    }
+
+    [Fact]
+    public async Task A_smoke_url_failing_past_the_monitor_period_plus_the_smoke_timeout_rolls_the_service_back_as_a_failure()
+    {
+        await using var s = await RollingOutAsync(smokeUrl: "http://127.0.0.1:1/smoke");
+        // Both tasks run the digest, the younger for 20 s: past the 15 s monitor period, the rollout converged 4.9 s ago.
+        SwarmTask Since(int slot, double secondsAgo) => s.Task(slot, "running") with { At = s.World.Time.GetUtcNow().AddSeconds(-secondsAgo) };
+        s.Swarm.Then(s.Seen("updating", Ours, Since(1, 30), Since(2, 20)));
+        s.Smoke.Problem = "GET http://127.0.0.1:1/smoke answered 404";
+
+        Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        s.World.Time.Advance(TimeSpan.FromSeconds(SmokeSeconds - 5));
+        Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Equal(CandidatePhase.RollingOut, (await StateAsync(s)).Phase);
+        Assert.DoesNotContain(s.Swarm.Calls, c => c.StartsWith("rollback"));
+
+        // The smoke timeout has run out since the convergence: back to the release before, and the watch follows Swarm's rollback.
+        s.World.Time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        Assert.Contains("rollback 127.0.0.1:5002/orders-api:1.4.1@sha256:old", s.Swarm.Calls);
+        var (phase, outcome, said) = await StateAsync(s);
+        Assert.Equal((CandidatePhase.RolledBack, ReleaseOutcome.RolledBack), (phase, outcome));
+        Assert.Contains("did not answer 2xx within 30 s: GET http://127.0.0.1:1/smoke answered 404", said);
+        Assert.Contains("404", Assert.Single(await s.World.MailsAsync("release-rolled-back")).TextBody);
+        s.Swarm.Then(s.Seen("rollback_completed", Ours.AddSeconds(40), Since(1, 1) with { Image = "127.0.0.1:5002/orders-api:1.4.1@sha256:old" }));
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Single(await s.World.MailsAsync("release-rolled-back"));
+    }
+
+    [Fact]
+    public async Task A_first_release_whose_smoke_url_keeps_failing_ends_errored_with_nothing_to_roll_back_to()
+    {
+        await using var s = await RollingOutAsync(smokeUrl: "http://127.0.0.1:1/smoke", firstRelease: true);
+        s.Swarm.Then(s.Seen("completed", Ours, s.Task(1, "running"), s.Task(2, "running")));
+        s.Smoke.Problem = "GET http://127.0.0.1:1/smoke answered 404";
+        // The tasks started at Now: the 15 s monitor period, then the smoke timeout.
+        s.World.Time.Advance(TimeSpan.FromSeconds(15 + SmokeSeconds + 1));
+
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        var (phase, _, said) = await StateAsync(s);
+        Assert.Equal(CandidatePhase.Errored, phase);
+        Assert.Contains("no earlier version to roll back to", said);
+        Assert.DoesNotContain(s.Swarm.Calls, c => c.StartsWith("rollback"));
+    }
+
+    [Fact]
+    public async Task Every_task_runs_the_digest_only_when_its_container_runs_it_whatever_the_task_spec_says()
+    {
+        await using var s = await RollingOutAsync();
+        // The specs name the new digest, but one container still runs the old image (as the engine reports the container).
+        s.Swarm.Then(s.Seen("completed", Ours, s.Task(1, "running") with { ContainerDigests = [s.Candidate.Digest] },
+            s.Task(2, "running") with { ContainerDigests = ["sha256:old"] }));
+        Assert.Equal(WatchRollout.LookEvery, await s.Watcher().RunAsync(s.ReleaseId, Ct));
+        Assert.Equal(CandidatePhase.RollingOut, (await StateAsync(s)).Phase);
+
+        s.Swarm.Then(s.Seen("completed", Ours, s.Task(1, "running") with { ContainerDigests = [s.Candidate.Digest] },
+            s.Task(2, "running") with { ContainerDigests = ["sha256:other-repo", s.Candidate.Digest] }));
+        Assert.Null(await s.Watcher().RunAsync(s.ReleaseId, Ct));
+
+        Assert.Equal(CandidatePhase.Released, (await StateAsync(s)).Phase);
+        await using var db = s.World.Dbs.CreateDbContext();
+        Assert.Contains("as their containers' images report", (await db.Rollouts.SingleAsync(r => r.ReleaseId == s.ReleaseId, Ct)).Message);
     }
 }

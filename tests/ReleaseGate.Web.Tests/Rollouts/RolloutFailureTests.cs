@@ -106,6 +106,43 @@ public class RolloutFailureTests
         Assert.Contains("changed by someone else", ended.Events.Last(e => e.Kind == nameof(CandidatePhase.Errored)).Message);
     }
 
+    [Fact]
+    public async Task A_healthy_image_whose_smoke_url_keeps_failing_is_rolled_back_to_the_previous_release_within_the_monitor_period_plus_the_smoke_timeout()
+    {
+        const int smokeSeconds = 5, monitorSeconds = 2;
+        var port = MailSink.FreePort();
+        await using var world = await SwarmWorld.StartAsync(replicas: 1, smokeTimeoutSeconds: smokeSeconds, configure: app =>
+        {
+            app.Swarm.PublishedPorts = [$"{port}:8080"];
+            app.Rollout.SmokeUrl = $"http://127.0.0.1:{port}/index.html";
+        });
+        Assert.Equal(CandidatePhase.Released, (await world.ReleaseAsync(await world.ApprovedAsync("v1"))).Phase);
+        var digest = await world.SmokeFailingImageAsync();
+        var id = await world.ApprovedAsync("no-index", digest);
+
+        var ended = await world.ReleaseAsync(id);
+
+        Assert.True(ended.Phase == CandidatePhase.RolledBack, Timeline(ended));
+        var rolledBack = ended.Events.Single(e => e.Kind == nameof(CandidatePhase.RolledBack));
+        Assert.Contains($"smoke URL http://127.0.0.1:{port}/index.html did not answer 2xx within {smokeSeconds} s", rolledBack.Message);
+        Assert.Contains("answered 404", rolledBack.Message);
+        // Decided from the new container's start: its monitor period, the smoke timeout, and a look (1 s, later on a busy machine) with its probe.
+        var started = await world.ContainerStartedAsync(digest);
+        var took = rolledBack.At - started;
+        TestContext.Current.TestOutputHelper?.WriteLine($"rolled back {took.TotalSeconds:0.00} s after the smoke-failing container started");
+        Assert.True(took >= TimeSpan.FromSeconds(monitorSeconds + smokeSeconds) && took < TimeSpan.FromSeconds(monitorSeconds + smokeSeconds + 4),
+            $"rolled back {took.TotalSeconds:0.0} s after the container started; {Timeline(ended)}");
+        await using (var db = world.Portal.CreateDb())
+        {
+            Assert.Equal(ReleaseOutcome.RolledBack, (await db.Releases.SingleAsync(r => r.CandidateId == id, Ct)).Outcome);
+            Assert.Contains(await db.Outbox.ToListAsync(Ct), m => m.Kind == "release-rolled-back" && m.TextBody.Contains("answered 404"));
+        }
+        // Swarm puts v1 back, and the smoke URL answers again.
+        using var http = new HttpClient();
+        await Until(async () => (await world.RunningImagesAsync()) is [var image] && image.EndsWith("@" + Infra.WebV1Digest)
+            && (await http.GetAsync($"http://127.0.0.1:{port}/index.html", Ct)).IsSuccessStatusCode);
+    }
+
     internal static async Task Until(Func<Task<bool>> condition, int seconds = 60)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);

@@ -35,9 +35,17 @@ public sealed class SwarmWorld : IAsyncDisposable
         ["bad"] = ("demo/crashing", () => Infra.Get("RG_IMAGE_CRASHING_V1_DIGEST")),
     };
 
-    public static async Task<SwarmWorld> StartAsync(int replicas = 3, RolloutFailureAction onFailure = RolloutFailureAction.Rollback, Action<Application>? configure = null)
+    public static async Task<SwarmWorld> StartAsync(int replicas = 3, RolloutFailureAction onFailure = RolloutFailureAction.Rollback,
+        Action<Application>? configure = null, int? smokeTimeoutSeconds = null, bool onSocket = false)
     {
         var world = new SwarmWorld();
+        if (smokeTimeoutSeconds is { } smoke) world.Portal.Settings["ReleaseGate:Swarm:SmokeTimeoutSeconds"] = smoke.ToString();
+        if (onSocket)
+        {
+            // For clients outside the process (the Jenkins client): a real socket on 127.0.0.1.
+            world.Portal.UseKestrel(o => o.Listen(System.Net.IPAddress.Loopback, 0));
+            world.Portal.StartServer();
+        }
         foreach (var (tag, (repository, digest)) in Images)
             await ImageCopy.CopyAsync(Staging, repository, Staging, $"rollout/{world.Slug}", digest(), tag, ct: Ct);
         await world.Portal.SeedDemoAsync(world.Slug, repository: $"rollout/{world.Slug}");
@@ -76,31 +84,47 @@ public sealed class SwarmWorld : IAsyncDisposable
     /// <summary>Releases the approved candidate now, as a release manager would, and waits for where its rollout ends.</summary>
     public async Task<Candidate> ReleaseAsync(Guid id, params CandidatePhase[] until)
     {
-        using (var scope = Portal.Services.CreateScope())
-        {
-            var now = await scope.ServiceProvider.GetRequiredService<ReleaseNow>().RunAsync(Slug, "test", Rm, ct: Ct);
-            Assert.False(now.IsRefused, now.Refusal?.Message);
-        }
+        await ReleaseNowAsync();
         return await Portal.WaitForPhaseAsync(id, Finish, until.Length > 0 ? until
             : [CandidatePhase.Released, CandidatePhase.RolledBack, CandidatePhase.RolloutPaused, CandidatePhase.Errored]);
+    }
+
+    /// <summary>"Release now" by the release manager: the approved candidate is promoted and rolled out in the background.</summary>
+    public async Task ReleaseNowAsync()
+    {
+        using var scope = Portal.Services.CreateScope();
+        var now = await scope.ServiceProvider.GetRequiredService<ReleaseNow>().RunAsync(Slug, "test", Rm, ct: Ct);
+        Assert.False(now.IsRefused, now.Refusal?.Message);
     }
 
     /// <summary>
     /// An image that works only where DATABASE_URL is set: it fails in production until the application's service
     /// settings are fixed, as images do that passed the test host. Built on web:v1 and pushed to this world's repository.
     /// </summary>
-    public async Task<string> NeedsDatabaseImageAsync()
+    public Task<string> NeedsDatabaseImageAsync() => BuildOnAsync("needs-db", $$"""
+        FROM 127.0.0.1:5001/demo/web@{{Infra.WebV1Digest}}
+        CMD ["/bin/sh", "-c", "test -n \"$DATABASE_URL\" || { echo 'FATAL: missing configuration DATABASE_URL' >&2; exit 1; }; exec /bin/httpd -f -p 8080 -h /www"]
+        """);
+
+    /// <summary>
+    /// An image whose health check passes (web:v2's HEALTHCHECK on /health) but that no longer serves /index.html, the
+    /// page the smoke URL asks for: Swarm sees a healthy update, only the smoke check can tell it is broken.
+    /// </summary>
+    public Task<string> SmokeFailingImageAsync() => BuildOnAsync("no-index", $"""
+        FROM 127.0.0.1:5001/demo/web@{Infra.WebV2Digest}
+        RUN ["/bin/rm", "/www/index.html"]
+        """);
+
+    /// <summary>Builds a Dockerfile (FROM a staging image) and pushes it to this world's repository under the tag; answers its digest.</summary>
+    private async Task<string> BuildOnAsync(string tagName, string dockerfile)
     {
-        var dir = Directory.CreateTempSubdirectory("rg-needs-db").FullName;
-        await File.WriteAllTextAsync(Path.Combine(dir, "Dockerfile"), $$"""
-            FROM 127.0.0.1:5001/demo/web@{{Infra.WebV1Digest}}
-            CMD ["/bin/sh", "-c", "test -n \"$DATABASE_URL\" || { echo 'FATAL: missing configuration DATABASE_URL' >&2; exit 1; }; exec /bin/httpd -f -p 8080 -h /www"]
-            """, Ct);
-        var tag = $"{Repository}:needs-db";
+        var dir = Directory.CreateTempSubdirectory("rg-image").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "Dockerfile"), dockerfile, Ct);
+        var tag = $"{Repository}:{tagName}";
         await DockerCliAsync(dir, "build", "-q", "-t", tag, ".");
         await DockerCliAsync(dir, "push", tag);
         Directory.Delete(dir, true);
-        return (await Staging.ResolveAsync($"rollout/{Slug}", "needs-db", Ct))!.Digest;
+        return (await Staging.ResolveAsync($"rollout/{Slug}", tagName, Ct))!.Digest;
     }
 
     private static async Task DockerCliAsync(string dir, params string[] args)
@@ -141,6 +165,20 @@ public sealed class SwarmWorld : IAsyncDisposable
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [Slug] = true }, ["desired-state"] = new Dictionary<string, bool> { ["running"] = true } },
         }, Ct);
         return tasks.Where(t => t.Status?.State == TaskState.Running).Select(t => t.Spec!.ContainerSpec!.Image!).ToList();
+    }
+
+    /// <summary>When the container of the service's task on the digest started, as the engine reports it.</summary>
+    public async Task<DateTimeOffset> ContainerStartedAsync(string digest)
+    {
+        using var docker = Engine();
+        var tasks = await docker.Tasks.ListAsync(new TasksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [Slug] = true } },
+        }, Ct);
+        var task = tasks.Where(t => t.Spec!.ContainerSpec!.Image!.EndsWith("@" + digest) && t.Status?.ContainerStatus?.ContainerID is { Length: > 0 })
+            .OrderBy(t => t.CreatedAt).First();
+        var container = await docker.Containers.InspectContainerAsync(task.Status!.ContainerStatus!.ContainerID!, Ct);
+        return DateTimeOffset.Parse(container.State!.StartedAt!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()

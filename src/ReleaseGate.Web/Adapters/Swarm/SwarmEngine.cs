@@ -127,10 +127,41 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [serviceId] = true } },
         }, ct);
-        return tasks.Select(t => new SwarmTask(t.ID, (int)(t.Slot ?? 0), t.NodeID is { } n && nodes.TryGetValue(n, out var host) ? host : t.NodeID ?? "",
-            t.Spec?.ContainerSpec?.Image ?? "", t.DesiredState?.ToString().ToLowerInvariant() ?? "", t.Status?.State?.ToString().ToLowerInvariant() ?? "",
-            t.Status?.Message ?? "", string.IsNullOrEmpty(t.Status?.Err) ? null : t.Status!.Err,
-            t.Status?.Timestamp is { } at ? Utc(at) : DateTimeOffset.MinValue)).ToList();
+        var seen = new List<SwarmTask>(tasks.Count);
+        foreach (var t in tasks)
+        {
+            var task = new SwarmTask(t.ID, (int)(t.Slot ?? 0), t.NodeID is { } n && nodes.TryGetValue(n, out var host) ? host : t.NodeID ?? "",
+                t.Spec?.ContainerSpec?.Image ?? "", t.DesiredState?.ToString().ToLowerInvariant() ?? "", t.Status?.State?.ToString().ToLowerInvariant() ?? "",
+                t.Status?.Message ?? "", string.IsNullOrEmpty(t.Status?.Err) ? null : t.Status!.Err,
+                t.Status?.Timestamp is { } at ? Utc(at) : DateTimeOffset.MinValue);
+            seen.Add(task.Running && t.Status?.ContainerStatus?.ContainerID is { Length: > 0 } container
+                ? task with { ContainerDigests = await ContainerDigestsAsync(container, ct) } : task);
+        }
+        return seen;
+    }
+
+    // A container's image never changes: asked once per container (two engine calls), not at every look.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>> containerDigests = new();
+
+    /// <summary>
+    /// What the container really runs: the repo digests of the image it was made from, as the engine reports them. Null when
+    /// this engine does not have the container (it runs on another node; only its own engine could tell).
+    /// </summary>
+    private async Task<IReadOnlyList<string>?> ContainerDigestsAsync(string containerId, CancellationToken ct)
+    {
+        if (containerDigests.TryGetValue(containerId, out var known)) return known;
+        try
+        {
+            var container = await docker.Containers.InspectContainerAsync(containerId, ct);
+            var image = await docker.Images.InspectImageAsync(container.Image, ct);
+            var digests = (image.RepoDigests ?? []).Select(d => d[(d.IndexOf('@') + 1)..]).Where(d => d.StartsWith("sha256:", StringComparison.Ordinal)).Distinct().ToList();
+            if (containerDigests.Count > 2000) containerDigests.Clear();
+            return containerDigests[containerId] = digests;
+        }
+        catch (DockerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     private AuthConfig? Auth()
