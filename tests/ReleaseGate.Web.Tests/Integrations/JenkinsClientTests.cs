@@ -34,22 +34,11 @@ public class JenkinsClientTests : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private async Task<(int Exit, string Out, string Err)> RunAsync(string command, Dictionary<string, string>? env = null, string? secret = null)
-    {
-        var start = new ProcessStartInfo("bash", ["-c", command])
+    private Task<(int Exit, string Out, string Err)> RunAsync(string command, Dictionary<string, string>? env = null, string? secret = null) =>
+        Shell.RunAsync(command, workspace, new Dictionary<string, string>
         {
-            WorkingDirectory = workspace, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.Environment["RELEASEGATE_URL"] = address.ToString().TrimEnd('/');
-        start.Environment["RELEASEGATE_KEY_ID"] = ApiPortal.KeyId;
-        start.Environment["RELEASEGATE_SECRET"] = secret ?? ApiPortal.Secret;
-        foreach (var (k, v) in env ?? []) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromMinutes(3), Ct);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+            ["RELEASEGATE_URL"] = address.ToString().TrimEnd('/'), ["RELEASEGATE_KEY_ID"] = ApiPortal.KeyId, ["RELEASEGATE_SECRET"] = secret ?? ApiPortal.Secret,
+        }.Concat(env ?? []).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value));
 
     [Fact]
     public async Task The_client_submits_waits_for_the_test_deployment_and_reports_a_failed_build()
@@ -109,7 +98,7 @@ public class JenkinsClientTests : IAsyncLifetime
         var listed = await RunAsync($"bash {Path.Combine(ReadmeTests.RepoRoot(), "tests", "jenkinsfile", "list.sh")}");
         Assert.True(listed.Exit == 0, listed.Err);
         var stages = listed.Out.Split('\n').Where(l => l.StartsWith("STAGE\t")).Select(l => l.Split('\t')[1]).ToList();
-        Assert.Equal(["Restore", "Test", "Image", "Push", "Development", "Release gate"], stages);
+        Assert.Equal(["Restore", "Test", "Image", "Push", "Development", "Release gate", "Wait for release"], stages);
         var releaseGate = listed.Out.Split('\n').Where(l => l.StartsWith("SH\tRelease gate\t")).Select(l => l.Split('\t', 3)[2]).ToList();
         Assert.Equal(3, releaseGate.Count);
 

@@ -43,6 +43,26 @@ public partial class ReadmeTests
     }
 
     [Fact]
+    public void The_readme_names_every_test_project_scripts_test_sh_runs()
+    {
+        var root = RepoRoot();
+        var script = File.ReadAllText(Path.Combine(root, "scripts", "test.sh"));
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var start = readme.IndexOf("`scripts/test.sh` starts", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README has no account of scripts/test.sh");
+        var account = readme[start..readme.IndexOf("\n\n", start, StringComparison.Ordinal)];
+        var projects = Regex.Matches(script, @"tests/ReleaseGate\.[A-Za-z0-9.]+").Select(m => m.Value).Distinct().ToList();
+
+        Assert.True(projects.Count >= 6, string.Join(", ", projects));
+        Assert.All(projects, p => Assert.Contains($"`{p}`", account));
+        // Every project directory under tests/ with a project file is run by the script.
+        var onDisk = Directory.GetDirectories(Path.Combine(root, "tests"), "ReleaseGate.*")
+            .Where(d => Directory.GetFiles(d, "*.csproj").Length > 0).Select(d => "tests/" + Path.GetFileName(d));
+        Assert.Empty(onDisk.Except(projects));
+        if (script.Contains("RG_TEST_DATABASE=Postgres")) Assert.Contains("again on PostgreSQL", account);
+    }
+
+    [Fact]
     public void Every_file_the_readme_names_exists_once_and_the_architecture_is_linked()
     {
         var root = RepoRoot();
