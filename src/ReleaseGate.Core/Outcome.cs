@@ -44,6 +44,8 @@ public enum RefusalCode
     LastAdmin,
     ManagedByFile,
     Frozen,
+    /// <summary>A Swarm service the portal did not make and no application declares: read-only.</summary>
+    NotManaged,
 }
 
 /// <summary>Why a use case said no: a code, and one or more problems each naming its field ("" for the whole request).</summary>

@@ -10,6 +10,9 @@ public sealed record RegistryEndpoint(Uri BaseAddress, string? UserName = null, 
 
     public bool HasCredentials => UserName is not null;
 
+    /// <summary>Hosts besides the registry's own whose token realm (over https) may receive these credentials.</summary>
+    public IReadOnlyList<string> TokenRealmHosts { get; init; } = [];
+
     // Keep the password out of logs.
     public override string ToString() => BaseAddress.ToString();
 }

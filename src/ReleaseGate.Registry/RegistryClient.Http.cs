@@ -121,10 +121,11 @@ public sealed partial class RegistryClient
         using var request = new HttpRequestMessage(HttpMethod.Get, builder.Uri);
         if (Endpoint.HasCredentials)
         {
-            // The registry names its token server: our password goes there only over https, or to the registry itself.
-            if (challenge.Realm.Scheme != Uri.UriSchemeHttps && !IsRegistry(challenge.Realm))
+            // The registry names its token server, and anyone who can answer a 401 can name one: our password goes only to the
+            // registry's own host (over https, or the registry's own address) or to a host the operator allowed (over https).
+            if (!MayReceiveCredentials(challenge.Realm))
                 throw new RegistryException($"The registry {Endpoint.Authority} sends us to the token server {challenge.Realm}, which is neither https " +
-                    "nor the registry itself: its credentials are not sent there.", false);
+                    $"on the registry's own host ({Endpoint.BaseAddress.Host}) or an allowed one, nor the registry itself: its credentials are not sent there.", false);
             request.Headers.Authorization = BasicHeader();
         }
         using var response = await TransportAsync(request, () => http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct), ct);
@@ -141,6 +142,11 @@ public sealed partial class RegistryClient
         // Renew a little early so a request does not race the expiry.
         return (token, issued.AddSeconds(Math.Max(lifetime - 10, 1)));
     }
+
+    private bool MayReceiveCredentials(Uri realm) =>
+        IsRegistry(realm)
+        || (realm.Scheme == Uri.UriSchemeHttps && (string.Equals(realm.Host, Endpoint.BaseAddress.Host, StringComparison.OrdinalIgnoreCase)
+            || Endpoint.TokenRealmHosts.Contains(realm.Host, StringComparer.OrdinalIgnoreCase)));
 
     private bool IsRegistry(Uri target) =>
         string.Equals(target.Scheme, Endpoint.BaseAddress.Scheme, StringComparison.OrdinalIgnoreCase)

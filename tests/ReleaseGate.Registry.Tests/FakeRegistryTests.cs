@@ -22,8 +22,8 @@ public class FakeRegistryTests
         }
     }
 
-    private static RegistryClient Client(Handler handler, string? user = null, string? password = null) =>
-        new(new HttpClient(handler), new RegistryEndpoint(new Uri("http://registry.test:5000"), user, password));
+    private static RegistryClient Client(Handler handler, string? user = null, string? password = null, params string[] realmHosts) =>
+        new(new HttpClient(handler), new RegistryEndpoint(new Uri("http://registry.test:5000"), user, password) { TokenRealmHosts = realmHosts });
 
     private static HttpResponseMessage ManifestResponse(bool withDigest)
     {
@@ -52,7 +52,7 @@ public class FakeRegistryTests
             challenge.Headers.Add("WWW-Authenticate", """Bearer realm="https://auth.test/token",service="registry.test",scope="repository:app:pull" """.Trim());
             return challenge;
         });
-        var client = Client(handler, "u", "p");
+        var client = Client(handler, "u", "p", "auth.test"); // a token server on another host, allowed by the operator
 
         Assert.NotNull(await client.ResolveAsync("app", "v1", Ct));
         Assert.NotNull(await client.ResolveAsync("app", "v2", Ct));
@@ -75,6 +75,34 @@ public class FakeRegistryTests
 
         Assert.Contains("neither https", error.Message);
         Assert.DoesNotContain(handler.Requests, r => r.RequestUri!.Host == "evil.test");
+    }
+
+    [Theory]
+    [InlineData("https://auth.elsewhere.test/token", false)] // https, but neither the registry's host nor an allowed one
+    [InlineData("https://registry.test/token", true)]         // the registry's own host, over https
+    [InlineData("http://registry.test:5000/token", true)]     // the registry itself
+    [InlineData("http://registry.test:5001/token", false)]    // its host, but plain http on another port
+    public async Task Basic_credentials_go_only_to_a_token_realm_on_the_registrys_own_host_or_an_allowed_one(string realm, bool sent)
+    {
+        var handler = new Handler(request =>
+        {
+            if (request.RequestUri!.AbsolutePath == "/token")
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("""{"token":"t0k","expires_in":300}""") };
+            if (request.Headers.Authorization is { Scheme: "Bearer" })
+                return ManifestResponse(withDigest: true);
+            var challenge = new HttpResponseMessage(HttpStatusCode.Unauthorized);
+            challenge.Headers.Add("WWW-Authenticate", $"Bearer realm=\"{realm}\",service=\"registry.test\"");
+            return challenge;
+        });
+        var client = Client(handler, "u", "p", "auth.test");
+
+        if (sent)
+            Assert.NotNull(await client.ResolveAsync("app", "v1", Ct));
+        else
+            Assert.Contains("credentials are not sent there", (await Assert.ThrowsAsync<RegistryException>(() => client.ResolveAsync("app", "v1", Ct))).Message);
+
+        Assert.Equal(sent, handler.Requests.Any(r => r.RequestUri!.AbsolutePath == "/token" && r.Headers.Authorization?.Scheme == "Basic"));
+        Assert.DoesNotContain(handler.Requests, r => r.RequestUri!.AbsolutePath == "/token" && !sent);
     }
 
     [Fact]

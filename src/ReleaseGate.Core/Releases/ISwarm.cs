@@ -23,7 +23,19 @@ public interface ISwarm
 }
 
 /// <summary>What a rollout asks of Swarm: the image pinned by digest, the application's policy and service settings.</summary>
-public sealed record ServiceDeployment(string Service, string Image, RolloutPolicy Policy, SwarmServiceSpec Spec);
+public sealed record ServiceDeployment(string Service, string Image, RolloutPolicy Policy, SwarmServiceSpec Spec)
+{
+    /// <summary>The application's slug, written on the service as <see cref="SwarmLabels.Application"/>.</summary>
+    public string Application { get; init; } = "";
+}
+
+/// <summary>The labels the portal writes on every service it creates or rolls out: what marks a service as the portal's.</summary>
+public static class SwarmLabels
+{
+    public const string Managed = "com.releasegate.managed", Application = "com.releasegate.application";
+    /// <summary>Written by earlier versions on the services they created (its value the service's name).</summary>
+    public const string Legacy = "releasegate.application";
+}
 
 /// <summary>What Swarm said when the update was sent: created or updated, and the update status found before it.</summary>
 public sealed record SwarmStart(bool Created, string? PreviousImage, DateTimeOffset? PreviousUpdateStartedAt, long Version);
@@ -56,7 +68,10 @@ public sealed record SwarmNode(string Id, string Hostname, string Role, string A
 
 public sealed record SwarmServiceInfo(
     string Name, string Mode, int Running, int Desired, string Image, string? UpdateState, string? UpdateMessage,
-    string UpdateConfig, IReadOnlyList<string> Ports, IReadOnlyList<string> EnvNames);
+    string UpdateConfig, IReadOnlyList<string> Ports, IReadOnlyList<string> EnvNames)
+{
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>The engine could not be reached, or refused; the message is Swarm's.</summary>
 public class SwarmException(string message, Exception? inner = null) : Exception(message, inner);

@@ -7,7 +7,8 @@ namespace ReleaseGate.Core.Releases;
 /// <summary>How an image a service runs stands with the gate: released, approved (signed off, not yet released) or unknown.</summary>
 public enum DigestStanding { Unknown, Approved, Released }
 
-public sealed record SwarmServiceView(SwarmServiceInfo Service, DigestStanding Standing);
+/// <summary>A service as the Swarm page shows it; one the portal does not manage is read-only there.</summary>
+public sealed record SwarmServiceView(SwarmServiceInfo Service, DigestStanding Standing, bool Managed = false);
 
 public sealed record SwarmView(IReadOnlyList<SwarmNode> Nodes, IReadOnlyList<SwarmServiceView> Services);
 
@@ -32,8 +33,10 @@ public sealed class LoadSwarm(IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm
         var approved = await db.Candidates.Where(c => digests.Contains(c.Digest) && c.Phase != CandidatePhase.Rejected)
             .Where(c => c.SignOffs.Any(s => s.Decision == SignOffs.SignOffDecision.Approve && s.WithdrawnAt == null))
             .Select(c => c.Digest).Distinct().ToListAsync(ct);
+        var declared = await ServiceOwnership.DeclaredAsync(db, ct);
         return new SwarmView(nodes, services.Select(s => new SwarmServiceView(s, Digest(s.Image) is not { } d ? DigestStanding.Unknown
-            : released.Contains(d) ? DigestStanding.Released : approved.Contains(d) ? DigestStanding.Approved : DigestStanding.Unknown)).ToList());
+            : released.Contains(d) ? DigestStanding.Released : approved.Contains(d) ? DigestStanding.Approved : DigestStanding.Unknown,
+            ServiceOwnership.IsLabelled(s) || declared.Contains(s.Name))).ToList());
     }
 
     private static string? Digest(string image) => image.IndexOf("@sha256:", StringComparison.Ordinal) is var at and >= 0 ? image[(at + 1)..] : null;

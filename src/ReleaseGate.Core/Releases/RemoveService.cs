@@ -19,6 +19,7 @@ public sealed class RemoveService(IDbContextFactory<ReleaseGateDb> dbs, ISwarm s
         {
             if (await swarm.InspectAsync(service, ct) is not { } before)
                 return new Refusal(RefusalCode.NotFound, "", $"There is no service '{service}'.", $"服务 '{service}' 不存在。");
+            if (!await ServiceOwnership.IsManagedAsync(db, before, ct)) return ServiceOwnership.NotManaged(service, "remove", "删除");
             await swarm.RemoveAsync(service, ct);
             db.AuditEvents.Add(AuditEvent.ByUser(now, actor, "swarm.remove", service, before.Image));
         }

@@ -30,5 +30,5 @@ internal static class RolloutControl
             $"服务已被他人修改,未覆盖任何内容。{e.Message}")
         : new Refusal(RefusalCode.Invalid, "", $"Swarm refused to {what}: {e.Message}", $"Swarm 拒绝了{(what == "resume" ? "继续" : "回滚")}:{e.Message}");
 
-    public static ServiceDeployment Deployment(Application app, Rollout r) => new(r.Service, r.Image, app.Rollout, app.Swarm);
+    public static ServiceDeployment Deployment(Application app, Rollout r) => new(r.Service, r.Image, app.Rollout, app.Swarm) { Application = app.Slug };
 }

@@ -21,6 +21,7 @@ public sealed class ScaleService(IDbContextFactory<ReleaseGateDb> dbs, ISwarm sw
         {
             if (await swarm.InspectAsync(service, ct) is not { } before)
                 return new Refusal(RefusalCode.NotFound, "", $"There is no service '{service}'.", $"服务 '{service}' 不存在。");
+            if (!await ServiceOwnership.IsManagedAsync(db, before, ct)) return ServiceOwnership.NotManaged(service, "scale", "伸缩");
             await swarm.ScaleAsync(service, replicas, ct);
             db.AuditEvents.Add(AuditEvent.ByUser(now, actor, "swarm.scale", service, $"{before.Desired} → {replicas}"));
         }

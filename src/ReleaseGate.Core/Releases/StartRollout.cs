@@ -32,7 +32,10 @@ public sealed class StartRollout(IDbContextFactory<ReleaseGateDb> dbs, ISwarm sw
         SwarmStart started;
         try
         {
-            started = await swarm.StartAsync(new ServiceDeployment(app.SwarmService, image, app.Rollout, app.Swarm), ct);
+            // A service the portal made for another application is never taken over by this one's declaration.
+            if (await swarm.InspectAsync(app.SwarmService, ct) is { } existing && ServiceOwnership.OwnerOf(existing) is { } owner && owner != app.Slug)
+                return RolloutStart.NotStarted($"The service '{app.SwarmService}' belongs to the application '{owner}' (its label {SwarmLabels.Application}); '{app.Slug}' may not roll it out.");
+            started = await swarm.StartAsync(new ServiceDeployment(app.SwarmService, image, app.Rollout, app.Swarm) { Application = app.Slug }, ct);
         }
         catch (SwarmConflictException e)
         {

@@ -12,7 +12,7 @@ public static class ReleasesApi
     public sealed record TaskJson(int Slot, string Node, string Image, string DesiredState, string CurrentState, string? Error, bool Replaced = false);
     public sealed record RolloutJson(string State, int Updated, int Total, string Message, string Service, string Image, DateTimeOffset? ObservedAt, IReadOnlyList<TaskJson> Tasks);
     public sealed record ServiceJson(string Name, string Mode, int Running, int Desired, string Image, DigestStanding Standing,
-        string? UpdateState, string? UpdateMessage, string UpdateConfig, IReadOnlyList<string> Ports, IReadOnlyList<string> EnvNames);
+        string? UpdateState, string? UpdateMessage, string UpdateConfig, IReadOnlyList<string> Ports, IReadOnlyList<string> EnvNames, bool Managed);
 
     public static RolloutJson Rollout(Rollout r) => new(r.State, r.Updated, r.Total, r.Message, r.Service, r.Image, r.ObservedAt,
         r.Tasks.Select(t => new TaskJson(t.Slot, t.Node, t.Image, t.DesiredState, t.CurrentState, t.Error, t.Replaced)).ToList());
@@ -37,7 +37,7 @@ public static class ReleasesApi
         v1.MapGet("/swarm/services", async (HttpContext http, LoadSwarm load) =>
             await Answer(http, await load.RunAsync(http.RequestAborted), view => ApiAnswer.Of(200, view.Services.Select(s => new ServiceJson(
                 s.Service.Name, s.Service.Mode, s.Service.Running, s.Service.Desired, s.Service.Image, s.Standing, s.Service.UpdateState,
-                s.Service.UpdateMessage, s.Service.UpdateConfig, s.Service.Ports, s.Service.EnvNames)).ToList())))
+                s.Service.UpdateMessage, s.Service.UpdateConfig, s.Service.Ports, s.Service.EnvNames, s.Managed)).ToList())))
             .WithSummary("The services, like docker service ls");
         v1.MapGet("/swarm/services/{name}/tasks", async (string name, HttpContext http, ListServiceTasks list) =>
             await Answer(http, await list.RunAsync(name, http.RequestAborted), tasks => ApiAnswer.Of(200,

@@ -26,13 +26,35 @@ public class PrivateRegistryTests
         catch (DockerImageNotFoundException) { }
     }
 
-    private static ApiPortal Portal(string password)
+    /// <summary>The portal's own staging credential; the test engine's pull credential only when given (one per use, no fallback).</summary>
+    private static ApiPortal Portal(string password, bool pullCredential = true)
     {
         var portal = new ApiPortal();
         portal.Settings["ReleaseGate:Registries:Staging"] = $"http://{Registry}";
         portal.Settings["ReleaseGate:Registries:StagingUserName"] = User;
         portal.Settings["ReleaseGate:Registries:StagingPassword"] = password;
+        if (pullCredential)
+        {
+            portal.Settings["ReleaseGate:Registries:StagingPullUserName"] = User;
+            portal.Settings["ReleaseGate:Registries:StagingPullPasswordFile"] = PasswordFile;
+        }
         return portal;
+    }
+
+    [Fact]
+    public async Task The_test_host_never_pulls_with_the_portals_own_staging_credential()
+    {
+        await PrepareAsync();
+        using var portal = Portal(File.ReadAllText(PasswordFile).Trim(), pullCredential: false);
+        portal.Mail.Start();
+        await portal.SeedDemoAsync("private-no-pull", repository: "demo/web", stagingHost: Registry);
+
+        // The portal resolves the tag with its own credential; the engine, given none for pulling, is refused by the registry.
+        var id = await portal.RegisterAsync("private-no-pull", $"{Registry}/demo/web:v1", 1);
+        var candidate = await portal.WaitForPhaseAsync(id, TimeSpan.FromSeconds(90), CandidatePhase.AwaitingSignOff, CandidatePhase.DeployFailed);
+
+        Assert.Equal(CandidatePhase.DeployFailed, candidate.Phase);
+        Assert.Contains("no basic auth credentials", candidate.Events.Last(e => e.Kind == nameof(CandidatePhase.DeployFailed)).Message);
     }
 
     [Fact]

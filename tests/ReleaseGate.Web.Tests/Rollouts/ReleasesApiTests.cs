@@ -76,8 +76,45 @@ public class ReleasesApiTests
         Assert.Equal(HttpStatusCode.Forbidden, (await qa.PostAsync($"/api/v1/swarm/services/{world.Slug}/scale", Json("""{ "replicas": 2 }"""), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, (await rm.PostAsync($"/api/v1/swarm/services/{world.Slug}/scale", Json("""{ "replicas": 2 }"""), Ct)).StatusCode);
         using var docker = world.Engine();
-        Assert.Equal(2UL, (await docker.Swarm.InspectServiceAsync(world.Slug, Ct)).Spec!.Mode!.Replicated!.Replicas);
+        var ours = (await docker.Swarm.InspectServiceAsync(world.Slug, Ct)).Spec!;
+        Assert.Equal(2UL, ours.Mode!.Replicated!.Replicas);
+        // The labels the portal put on the service it created, which make it the portal's to change.
+        Assert.Equal("true", ours.Labels[SwarmLabels.Managed]);
+        Assert.Equal(world.Slug, ours.Labels[SwarmLabels.Application]);
         await using var db = world.Portal.CreateDb();
         Assert.Contains(await db.AuditEvents.ToListAsync(Ct), a => a.Action == "swarm.scale" && a.Subject == world.Slug);
+    }
+
+    [Fact]
+    public async Task Scaling_or_removing_a_service_the_portal_does_not_manage_answers_403_and_changes_nothing()
+    {
+        await using var world = await SwarmWorld.StartAsync(replicas: 1);
+        var admin = await SignedInAsync(world, $"admin-{world.Slug}@example.com", Roles.Admin);
+        var foreign = $"{world.Slug}-other";
+        using var docker = world.Engine();
+        await docker.Swarm.CreateServiceAsync(new Docker.DotNet.Models.ServiceCreateParameters
+        {
+            Service = new Docker.DotNet.Models.ServiceSpec
+            {
+                Name = foreign,
+                TaskTemplate = new Docker.DotNet.Models.TaskSpec { ContainerSpec = new Docker.DotNet.Models.ContainerSpec { Image = $"127.0.0.1:5001/demo/web@{Infra.WebV1Digest}", StopGracePeriod = TimeSpan.FromSeconds(1) } },
+                Mode = new Docker.DotNet.Models.ServiceMode { Replicated = new Docker.DotNet.Models.ReplicatedService { Replicas = 1 } },
+            },
+        }, Ct);
+        try
+        {
+            var scale = await admin.PostAsync($"/api/v1/swarm/services/{foreign}/scale", Json("""{ "replicas": 3 }"""), Ct);
+
+            Assert.Equal(HttpStatusCode.Forbidden, scale.StatusCode);
+            Assert.Equal("application/problem+json", scale.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("not managed by ReleaseGate", await scale.Content.ReadAsStringAsync(Ct));
+            Assert.Equal(1UL, (await docker.Swarm.InspectServiceAsync(foreign, Ct)).Spec!.Mode!.Replicated!.Replicas);
+            var services = await BodyAsync(await admin.GetAsync("/api/v1/swarm/services", Ct));
+            Assert.False(services.EnumerateArray().Single(s => s.GetProperty("name").GetString() == foreign).GetProperty("managed").GetBoolean());
+        }
+        finally
+        {
+            await docker.Swarm.RemoveServiceAsync(foreign, CancellationToken.None);
+        }
     }
 }

@@ -179,13 +179,16 @@ public sealed class DockerTestHost(
         }
     }
 
+    /// <summary>
+    /// The test engine pulls staging images with the pull-only credential given for that use, and nothing else: never the
+    /// portal's own staging credential, never production's.
+    /// </summary>
     private AuthConfig? AuthFor(string registry)
     {
         var r = registries.Value;
-        var (user, password) = string.Equals(registry, r.Staging.Authority, StringComparison.OrdinalIgnoreCase)
-            ? (r.StagingUserName, SettingsCheck.ReadSecret(r.StagingPassword, r.StagingPasswordFile))
-            : (r.ProductionUserName, SettingsCheck.ReadSecret(r.ProductionPassword, r.ProductionPasswordFile));
-        return user is null ? null : new AuthConfig { Username = user, Password = password, ServerAddress = registry };
+        return string.Equals(registry, r.Staging.Authority, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(r.StagingPullUserName)
+            ? new AuthConfig { Username = r.StagingPullUserName, Password = SettingsCheck.ReadSecret(r.StagingPullPassword, r.StagingPullPasswordFile), ServerAddress = registry }
+            : null;
     }
 
     /// <summary>An engine call whose failure a person can read: which step, on which host, and why.</summary>

@@ -16,8 +16,9 @@ public sealed class RegistryClients : IImageRegistry, IDisposable
     public RegistryClients(IOptions<RegistriesSettings> options)
     {
         var s = options.Value;
-        Staging = new RegistryClient(http, new RegistryEndpoint(s.Staging, s.StagingUserName, SettingsCheck.ReadSecret(s.StagingPassword, s.StagingPasswordFile)));
-        Production = new RegistryClient(http, new RegistryEndpoint(s.Production, s.ProductionUserName, SettingsCheck.ReadSecret(s.ProductionPassword, s.ProductionPasswordFile)));
+        var realms = s.AllowedRealmHosts();
+        Staging = new RegistryClient(http, new RegistryEndpoint(s.Staging, s.StagingUserName, SettingsCheck.ReadSecret(s.StagingPassword, s.StagingPasswordFile)) { TokenRealmHosts = realms });
+        Production = new RegistryClient(http, new RegistryEndpoint(s.Production, s.ProductionUserName, SettingsCheck.ReadSecret(s.ProductionPassword, s.ProductionPasswordFile)) { TokenRealmHosts = realms });
     }
 
     public RegistryClient Staging { get; }

@@ -104,7 +104,10 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
         SwarmSpecs.ImageOf(s.Spec), s.UpdateStatus?.State, s.UpdateStatus?.Message, SwarmSpecs.Describe(s.Spec?.UpdateConfig),
         (s.Endpoint?.Ports ?? s.Spec?.EndpointSpec?.Ports ?? []).Select(p => $"{p.PublishedPort}:{p.TargetPort}/{p.Protocol} ({p.PublishMode})").ToList(),
         // Names only: values may be secrets, and the Swarm page is read by everyone signed in.
-        (s.Spec?.TaskTemplate?.ContainerSpec?.Env ?? []).Select(e => e.Split('=', 2)[0]).ToList());
+        (s.Spec?.TaskTemplate?.ContainerSpec?.Env ?? []).Select(e => e.Split('=', 2)[0]).ToList())
+    {
+        Labels = new Dictionary<string, string>(s.Spec?.Labels ?? new Dictionary<string, string>()),
+    };
 
     private async Task<SwarmService?> FindAsync(string service, CancellationToken ct)
     {
@@ -167,9 +170,10 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
     private AuthConfig? Auth()
     {
         var r = registries.Value;
-        return string.IsNullOrEmpty(r.ProductionUserName) ? null : new AuthConfig
+        // The pull-only credential given for the Swarm, never the push credential promotion copies with.
+        return string.IsNullOrEmpty(r.ProductionPullUserName) ? null : new AuthConfig
         {
-            Username = r.ProductionUserName, Password = SettingsCheck.ReadSecret(r.ProductionPassword, r.ProductionPasswordFile) ?? "",
+            Username = r.ProductionPullUserName, Password = SettingsCheck.ReadSecret(r.ProductionPullPassword, r.ProductionPullPasswordFile) ?? "",
             ServerAddress = r.Production.Authority,
         };
     }

@@ -11,7 +11,7 @@ internal static class SwarmSpecs
     public static ServiceSpec New(ServiceDeployment d) => new()
     {
         Name = d.Service,
-        Labels = new Dictionary<string, string> { ["releasegate.application"] = d.Service },
+        Labels = Labelled(new Dictionary<string, string>(), d),
         TaskTemplate = new TaskSpec
         {
             ContainerSpec = new ContainerSpec
@@ -34,9 +34,18 @@ internal static class SwarmSpecs
         var container = current.TaskTemplate!.ContainerSpec!;
         container.Image = d.Image;
         if (applyEnv) container.Env = Env(d.Spec);
+        current.Labels = Labelled(current.Labels ?? new Dictionary<string, string>(), d); // a declared service the portal updates is its own from now on
         current.UpdateConfig = Update(d.Policy, rollback: false);
         current.RollbackConfig = Update(d.Policy, rollback: true);
         return current;
+    }
+
+    /// <summary>The labels that mark a service as the portal's, and whose application it is.</summary>
+    private static IDictionary<string, string> Labelled(IDictionary<string, string> labels, ServiceDeployment d)
+    {
+        labels[SwarmLabels.Managed] = "true";
+        if (d.Application.Length > 0) labels[SwarmLabels.Application] = d.Application;
+        return labels;
     }
 
     public static SwarmUpdateConfig Update(RolloutPolicy p, bool rollback) => new()
