@@ -143,6 +143,47 @@ public class RolloutFailureTests
             && (await http.GetAsync($"http://127.0.0.1:{port}/index.html", Ct)).IsSuccessStatusCode);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_swarm_pulls_production_only_with_the_pull_credential_never_with_the_push_one(bool pullCredential)
+    {
+        // Production is the password-protected registry: promotion pushes with ProductionUserName, the Swarm gets ProductionPull* only.
+        var registry = Infra.Get("RG_PRIVATE_REGISTRY");
+        var (user, passwordFile) = (Infra.Get("RG_PRIVATE_REGISTRY_USER"), Infra.Get("RG_PRIVATE_REGISTRY_PASSWORD_FILE"));
+        var settings = new Dictionary<string, string>
+        {
+            ["ReleaseGate:Registries:Production"] = $"http://{registry}",
+            ["ReleaseGate:Registries:ProductionUserName"] = user, ["ReleaseGate:Registries:ProductionPasswordFile"] = passwordFile,
+        };
+        if (pullCredential)
+            (settings["ReleaseGate:Registries:ProductionPullUserName"], settings["ReleaseGate:Registries:ProductionPullPasswordFile"]) = (user, passwordFile);
+        await using var world = await SwarmWorld.StartAsync(replicas: 1, settings: settings, configure: app =>
+        {
+            app.ProductionRepository = $"{registry}/rollout/{app.Slug}";
+            app.Rollout.TimeoutSeconds = 25;
+        });
+
+        var ended = await world.ReleaseAsync(await world.ApprovedAsync("v1"));
+
+        if (pullCredential)
+        {
+            Assert.True(ended.Phase == CandidatePhase.Released, Timeline(ended));
+            return;
+        }
+        // Promoted (the push credential works), but the workers were given no credential: they cannot pull it.
+        Assert.True(ended.Phase == CandidatePhase.Errored, Timeline(ended));
+        Assert.Contains(ended.Events, e => e.Kind == nameof(CandidatePhase.RollingOut));
+        using var docker = world.Engine();
+        var tasks = await docker.Tasks.ListAsync(new TasksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["service"] = new Dictionary<string, bool> { [world.Slug] = true } },
+        }, Ct);
+        Assert.NotEmpty(tasks);
+        Assert.DoesNotContain(tasks, t => t.Status?.State == TaskState.Running);
+        Assert.Contains(tasks, t => (t.Status?.Err ?? "").Contains("No such image") || (t.Status?.Err ?? "").Contains("no basic auth credentials"));
+    }
+
     internal static async Task Until(Func<Task<bool>> condition, int seconds = 60)
     {
         var until = DateTime.UtcNow.AddSeconds(seconds);

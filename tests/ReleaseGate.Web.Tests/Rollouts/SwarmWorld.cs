@@ -36,10 +36,11 @@ public sealed class SwarmWorld : IAsyncDisposable
     };
 
     public static async Task<SwarmWorld> StartAsync(int replicas = 3, RolloutFailureAction onFailure = RolloutFailureAction.Rollback,
-        Action<Application>? configure = null, int? smokeTimeoutSeconds = null, bool onSocket = false)
+        Action<Application>? configure = null, int? smokeTimeoutSeconds = null, bool onSocket = false, Dictionary<string, string>? settings = null)
     {
         var world = new SwarmWorld();
         if (smokeTimeoutSeconds is { } smoke) world.Portal.Settings["ReleaseGate:Swarm:SmokeTimeoutSeconds"] = smoke.ToString();
+        foreach (var (key, value) in settings ?? []) world.Portal.Settings[key] = value;
         if (onSocket)
         {
             // For clients outside the process (the Jenkins client): a real socket on 127.0.0.1.
