@@ -182,7 +182,7 @@ public sealed class DockerTestHost(
     private AuthConfig? AuthFor(string registry)
     {
         var r = registries.Value;
-        var (user, password) = string.Equals(registry, r.Staging.Authority, StringComparison.OrdinalIgnoreCase)
+        var (user, password) = string.Equals(registry, r.StagingAuthority, StringComparison.OrdinalIgnoreCase)
             ? (r.StagingUserName, SettingsCheck.ReadSecret(r.StagingPassword, r.StagingPasswordFile))
             : (r.ProductionUserName, SettingsCheck.ReadSecret(r.ProductionPassword, r.ProductionPasswordFile));
         return user is null ? null : new AuthConfig { Username = user, Password = password, ServerAddress = registry };

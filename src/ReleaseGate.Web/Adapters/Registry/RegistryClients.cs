@@ -16,8 +16,8 @@ public sealed class RegistryClients : IImageRegistry, IDisposable
     public RegistryClients(IOptions<RegistriesSettings> options)
     {
         var s = options.Value;
-        Staging = new RegistryClient(http, new RegistryEndpoint(s.Staging, s.StagingUserName, SettingsCheck.ReadSecret(s.StagingPassword, s.StagingPasswordFile)));
-        Production = new RegistryClient(http, new RegistryEndpoint(s.Production, s.ProductionUserName, SettingsCheck.ReadSecret(s.ProductionPassword, s.ProductionPasswordFile)));
+        Staging = new RegistryClient(http, new RegistryEndpoint(s.Staging, s.StagingUserName, SettingsCheck.ReadSecret(s.StagingPassword, s.StagingPasswordFile), s.StagingName));
+        Production = new RegistryClient(http, new RegistryEndpoint(s.Production, s.ProductionUserName, SettingsCheck.ReadSecret(s.ProductionPassword, s.ProductionPasswordFile), s.ProductionName));
     }
 
     public RegistryClient Staging { get; }

@@ -139,7 +139,7 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
         return string.IsNullOrEmpty(r.ProductionUserName) ? null : new AuthConfig
         {
             Username = r.ProductionUserName, Password = SettingsCheck.ReadSecret(r.ProductionPassword, r.ProductionPasswordFile) ?? "",
-            ServerAddress = r.Production.Authority,
+            ServerAddress = r.ProductionAuthority,
         };
     }
 
