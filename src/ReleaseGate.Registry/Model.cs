@@ -12,7 +12,8 @@ public sealed record RegistryEndpoint(Uri BaseAddress, string? UserName = null, 
     /// <summary>host:port as it appears in image references.</summary>
     public string Authority => string.IsNullOrWhiteSpace(Name) ? BaseAddress.Authority : Name.Trim();
 
-    public bool HasCredentials => UserName is not null;
+    // An empty user (a variable set to nothing in a stack file) is no user.
+    public bool HasCredentials => !string.IsNullOrEmpty(UserName);
 
     // Keep the password out of logs.
     public override string ToString() => BaseAddress.ToString();

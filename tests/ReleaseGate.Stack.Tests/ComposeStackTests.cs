@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using MimeKit;
 
 namespace ReleaseGate.Stack.Tests;
@@ -12,7 +11,7 @@ namespace ReleaseGate.Stack.Tests;
 /// the socket the portal is given, approved and released through the people's API, copied to the stack's production
 /// registry, rolled out to Swarm, and the release mail caught by the stack's mail catcher.
 /// </summary>
-public partial class ComposeStackTests : IAsyncLifetime
+public class ComposeStackTests : IAsyncLifetime
 {
     private readonly string stack = $"rgcp{Guid.NewGuid():N}"[..10];
     private readonly int port = Docker.FreePort();
@@ -43,7 +42,7 @@ public partial class ComposeStackTests : IAsyncLifetime
         ["RELEASEGATE_SECRETS_DIR"] = Path.Combine(work, "secrets"),
         ["RELEASEGATE_APPLICATIONS_FILE"] = Path.Combine(work, "applications.yml"),
         ["RELEASEGATE_DOCKER_SOCKET"] = new Uri(Infra.DockerHost).AbsolutePath,
-        ["RELEASEGATE_DOCKER_GID"] = SocketGroup(new Uri(Infra.DockerHost).AbsolutePath),
+        ["RELEASEGATE_DOCKER_GID"] = Docker.SocketGroup(),
     };
 
     public async ValueTask InitializeAsync()
@@ -92,9 +91,7 @@ public partial class ComposeStackTests : IAsyncLifetime
         Log("portal ready");
 
         // Jenkins' push: the build's image into the stack's staging registry, through its published port, with its login.
-        var push = await Docker.ProgramAsync("skopeo", ["copy", "--src-tls-verify=false", "--dest-tls-verify=false",
-            "--dest-creds", $"releasegate:{registryPassword}", $"docker://{Infra.Get("RG_IMAGE_WEB_V2")}", $"docker://127.0.0.1:{stagingPort}/compose/app:v2"]);
-        Assert.True(push.Code == 0, $"skopeo copy: {push.Err}");
+        await Docker.CopyImageAsync(Infra.Get("RG_IMAGE_WEB_V2"), $"127.0.0.1:{stagingPort}/compose/app:v2", $"releasegate:{registryPassword}");
 
         var container = (await Docker.OkAsync("ps", "-q", "--filter", $"label=com.docker.swarm.service.name={Portal}")).Split('\n')[0];
         using var chain = new ReleaseChain(http.BaseAddress, container);
@@ -118,43 +115,14 @@ public partial class ComposeStackTests : IAsyncLifetime
         Log("released");
 
         // Production serves the signed digest, pulled by the engine from the stack's production registry.
-        var image = await Docker.OkAsync("service", "inspect", "-f", "{{.Spec.TaskTemplate.ContainerSpec.Image}}", App);
-        Assert.StartsWith($"127.0.0.1:{productionPort}/compose/app", image);
-        Assert.EndsWith($"@{digest}", image);
-        var task = (await Docker.OkAsync("ps", "-q", "--filter", $"label=com.docker.swarm.service.name={App}")).Split('\n')[0];
-        Assert.Contains($"@{digest}", await Docker.OkAsync("image", "inspect", "-f", "{{join .RepoDigests \",\"}}", await Docker.OkAsync("inspect", "-f", "{{.Image}}", task)));
+        await Production.AssertRunsAsync(App, $"127.0.0.1:{productionPort}/compose/app", digest);
 
         // The release mail, in the catcher's log.
         MimeMessage? mail = null;
         await Docker.WaitForAsync("the release mail in the catcher", TimeSpan.FromSeconds(60), async () =>
-            (mail = await CaughtAsync($"team-{stack}@example.com", "is released")) is not null, StateAsync);
+            (mail = await MailCatcher.FindAsync($"{stack}_mail", $"team-{stack}@example.com", "is released")) is not null, StateAsync);
         Assert.Contains(digest, mail!.TextBody ?? mail.HtmlBody);
         Log("mail caught");
-    }
-
-    /// <summary>The first mail the catcher printed whose recipients include <paramref name="to"/> and whose subject has <paramref name="subject"/>.</summary>
-    private async Task<MimeMessage?> CaughtAsync(string to, string subject)
-    {
-        var catcher = (await Docker.OkAsync("ps", "-q", "--filter", $"label=com.docker.swarm.service.name={stack}_mail")).Split('\n')[0];
-        var log = await Docker.RunAsync(["logs", catcher]);
-        foreach (Match m in CaughtMail().Matches(log.Out + log.Err))
-        {
-            using var raw = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Groups[1].Value));
-            var message = await MimeMessage.LoadAsync(raw, Ct);
-            if (message.To.Mailboxes.Any(b => b.Address == to) && (message.Subject ?? "").Contains(subject, StringComparison.Ordinal)) return message;
-        }
-        return null;
-    }
-
-    /// <summary>aiosmtpd's Debugging handler frames each message it prints (after the MAIL and RCPT options, if any).</summary>
-    [GeneratedRegex(@"-{10} MESSAGE FOLLOWS -{10}\r?\n(?:(?:mail|rcpt) options:[^\n]*\n)*(?:\r?\n)?(.*?)\r?\n-{12} END MESSAGE -{12}", RegexOptions.Singleline)]
-    private static partial Regex CaughtMail();
-
-    private static string SocketGroup(string path)
-    {
-        var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%g", path]) { RedirectStandardOutput = true })!;
-        stat.WaitForExit();
-        return stat.StandardOutput.ReadToEnd().Trim();
     }
 
     private Task<string> StateAsync() => Stacks.StateAsync(stack, Portal);

@@ -185,7 +185,7 @@ public sealed class DockerTestHost(
         var (user, password) = string.Equals(registry, r.StagingAuthority, StringComparison.OrdinalIgnoreCase)
             ? (r.StagingUserName, SettingsCheck.ReadSecret(r.StagingPassword, r.StagingPasswordFile))
             : (r.ProductionUserName, SettingsCheck.ReadSecret(r.ProductionPassword, r.ProductionPasswordFile));
-        return user is null ? null : new AuthConfig { Username = user, Password = password, ServerAddress = registry };
+        return string.IsNullOrEmpty(user) ? null : new AuthConfig { Username = user, Password = password, ServerAddress = registry };
     }
 
     /// <summary>An engine call whose failure a person can read: which step, on which host, and why.</summary>
