@@ -33,7 +33,7 @@ public sealed class RegistryClients : IImageRegistry, IDisposable
     {
         var slash = repository.IndexOf('/');
         var client = For(repository[..slash])
-            ?? throw new RegistryUnavailableException($"{repository[..slash]} is neither the staging nor the production registry (ReleaseGate__Registries__Staging / __Production).");
+            ?? throw new RegistryUnavailableException($"{repository[..slash]} is neither the staging nor the production registry (ReleaseGate__Registries__Staging / __Production, or the names __StagingName / __ProductionName).");
         try
         {
             return (await client.ResolveAsync(repository[(slash + 1)..], reference, ct))?.Digest;
