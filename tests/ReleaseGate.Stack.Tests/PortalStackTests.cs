@@ -72,7 +72,16 @@ public class PortalStackTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Log($"images: {await Images.BuildAsync()}");
-        foreach (var (variable, value) in Secrets) await Docker.OkAsync(["secret", "create", SecretName(variable), "-"], value);
+        try
+        {
+            foreach (var (variable, value) in Secrets) await Docker.OkAsync(["secret", "create", SecretName(variable), "-"], value);
+        }
+        catch
+        {
+            // xunit does not dispose a class whose InitializeAsync failed: the secrets made so far go now.
+            await Docker.QuietlyAsync(["secret", "rm", .. Secrets.Keys.Select(SecretName)]);
+            throw;
+        }
         var htpasswd = await Docker.ProgramAsync("htpasswd", ["-Bbn", "releasegate", registryPassword]);
         Assert.True(htpasswd.Code == 0, htpasswd.Err);
         await File.WriteAllTextAsync(Path.Combine(work, "registry.htpasswd"), htpasswd.Out, Ct);
