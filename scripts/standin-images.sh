@@ -5,6 +5,10 @@
 #   releasegate-standin/sdk:10.0       ~ mcr.microsoft.com/dotnet/sdk:10.0
 #   releasegate-standin/aspnet:10.0    ~ mcr.microsoft.com/dotnet/aspnet:10.0
 #   releasegate-standin/debian:bookworm ~ debian:bookworm-slim (deploy/proxy, deploy/postgres)
+#   releasegate-standin/registry:2     ~ registry:2 (docker-compose.yml): Debian's docker-registry
+#                                        (distribution 2.8), the official image's config, port 5000
+#   releasegate-standin/smtp-catcher:1 ~ axllent/mailpit (docker-compose.yml): Debian's aiosmtpd on
+#                                        port 1025, printing every mail it receives to its log
 #
 # Both are a Debian bookworm minbase root filesystem (debootstrap, from the mirror configured
 # in /etc/apt) plus what the official images carry that matters to us: ca-certificates, libicu,
@@ -16,7 +20,7 @@
 #
 # Usage:  scripts/standin-images.sh [--force]
 #   DOCKER_HOST defaults to the project's engine (unix:///var/lib/releasegate-infra/docker.sock).
-#   Idempotent: an image that already exists is skipped (--force rebuilds all three).
+#   Idempotent: an image that already exists is skipped (--force rebuilds them all).
 #   Needs root (debootstrap, chroot). Work files live in $STANDIN_WORK (default
 #   /var/lib/releasegate-infra/standin); the debootstrap rootfs is cached there.
 #
@@ -31,6 +35,8 @@ DOTNET_ROOT_HOST="${DOTNET_ROOT_HOST:-/usr/share/dotnet}"
 SDK_IMAGE="${SDK_STANDIN:-releasegate-standin/sdk:10.0}"
 RUNTIME_IMAGE="${RUNTIME_STANDIN:-releasegate-standin/aspnet:10.0}"
 DEBIAN_IMAGE="${DEBIAN_STANDIN:-releasegate-standin/debian:bookworm}"
+REGISTRY_IMAGE="${REGISTRY_STANDIN:-releasegate-standin/registry:2}"
+SMTP_IMAGE="${SMTP_STANDIN:-releasegate-standin/smtp-catcher:1}"
 EXTRA_PACKAGES="ca-certificates,libicu72,libssl3,zlib1g,tzdata"
 APP_UID=1654
 FORCE=0
@@ -46,13 +52,15 @@ docker info >/dev/null 2>&1 || die "no Docker engine answers on $DOCKER_HOST (st
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
-need_sdk=1; need_rt=1; need_deb=1
+need_sdk=1; need_rt=1; need_deb=1; need_reg=1; need_smtp=1
 if [[ $FORCE -eq 0 ]]; then
   image_exists "$SDK_IMAGE" && { log "$SDK_IMAGE exists, skipping"; need_sdk=0; }
   image_exists "$RUNTIME_IMAGE" && { log "$RUNTIME_IMAGE exists, skipping"; need_rt=0; }
   image_exists "$DEBIAN_IMAGE" && { log "$DEBIAN_IMAGE exists, skipping"; need_deb=0; }
+  image_exists "$REGISTRY_IMAGE" && { log "$REGISTRY_IMAGE exists, skipping"; need_reg=0; }
+  image_exists "$SMTP_IMAGE" && { log "$SMTP_IMAGE exists, skipping"; need_smtp=0; }
 fi
-[[ $need_sdk -eq 0 && $need_rt -eq 0 && $need_deb -eq 0 ]] && exit 0
+[[ $need_sdk -eq 0 && $need_rt -eq 0 && $need_deb -eq 0 && $need_reg -eq 0 && $need_smtp -eq 0 ]] && exit 0
 
 # --- the Debian mirror apt uses on this machine (deb822 .sources or one-line .list) ----------
 debian_mirror() {
@@ -171,5 +179,40 @@ fi
 if [[ $need_deb -eq 1 ]]; then
   IMPORT_CHANGES=('ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'CMD ["/bin/bash"]')
   make_image "$DEBIAN_IMAGE" "$WORK/rootfs-debian"
+fi
+# The services docker-compose.yml runs beside the portal, as Debian packages on the Debian stand-in
+# (built with apt inside a container: the mirror is reachable from containers, Docker Hub is not).
+build_on_debian() {
+  local name=$1
+  log "building $name"
+  DOCKER_BUILDKIT=0 docker build -q -t "$name" - >/dev/null || die "building $name failed"
+  log "$name: $(docker image inspect -f '{{.Size}}' "$name" | awk '{printf "%.0f MB", $1/1000/1000}')"
+}
+if [[ $need_reg -eq 1 ]]; then
+  # The official image's /etc/docker/registry/config.yml; REGISTRY_* variables override it (auth, storage) alike.
+  build_on_debian "$REGISTRY_IMAGE" <<EOF
+FROM $DEBIAN_IMAGE
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-registry \\
+ && rm -rf /var/lib/apt/lists/* && mkdir -p /var/lib/registry /etc/docker/registry \\
+ && printf '%s\\n' 'version: 0.1' 'log:' '  fields:' '    service: registry' 'storage:' '  cache:' '    blobdescriptor: inmemory' \\
+      '  filesystem:' '    rootdirectory: /var/lib/registry' 'http:' '  addr: :5000' '  headers:' '    X-Content-Type-Options: [nosniff]' \\
+      'health:' '  storagedriver:' '    enabled: true' '    interval: 10s' '    threshold: 3' > /etc/docker/registry/config.yml
+VOLUME ["/var/lib/registry"]
+EXPOSE 5000
+ENTRYPOINT ["/usr/bin/docker-registry"]
+CMD ["serve", "/etc/docker/registry/config.yml"]
+EOF
+fi
+if [[ $need_smtp -eq 1 ]]; then
+  # aiosmtpd's default handler prints each message (headers and body) to standard output: the mail is in the log.
+  build_on_debian "$SMTP_IMAGE" <<EOF
+FROM $DEBIAN_IMAGE
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-aiosmtpd \\
+ && rm -rf /var/lib/apt/lists/*
+ENV PYTHONUNBUFFERED=1
+EXPOSE 1025
+STOPSIGNAL SIGKILL
+CMD ["/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l", "0.0.0.0:1025"]
+EOF
 fi
 docker image ls --filter reference='releasegate-standin/*' >&2

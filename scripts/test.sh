@@ -41,7 +41,7 @@ done
 # Every Core test again on PostgreSQL, the database of several replicas (about 1.5 min): each test gets a database of
 # its own, a copy of a migrated template that is emptied and reused after the test (tests/Shared/PostgresServer.cs).
 RG_TEST_DATABASE=Postgres run ReleaseGate.Core.Tests.Postgres tests/ReleaseGate.Core.Tests
-# The portal's own image and its stack on the Swarm (two replicas on PostgreSQL behind HAProxy).
+# The portal's own image, docker-compose.yml and deploy/stack.yml on the Swarm, each taking a candidate to production.
 run ReleaseGate.Stack.Tests tests/ReleaseGate.Stack.Tests
 # Faults last: it restarts the shared Docker engine.
 run ReleaseGate.Faults tests/ReleaseGate.Faults

@@ -2,13 +2,18 @@ using System.Net;
 
 namespace ReleaseGate.Registry;
 
-/// <summary>A registry's base address (e.g. http://127.0.0.1:5001) and optional credentials.</summary>
-public sealed record RegistryEndpoint(Uri BaseAddress, string? UserName = null, string? Password = null)
+/// <summary>
+/// A registry's base address (e.g. http://127.0.0.1:5001), optional credentials, and optionally the host:port image
+/// references name it by when that is not the address dialled (a registry the engines pull as 127.0.0.1:5001 through
+/// a published port while the portal reaches it as staging-registry:5000 on a stack network).
+/// </summary>
+public sealed record RegistryEndpoint(Uri BaseAddress, string? UserName = null, string? Password = null, string? Name = null)
 {
     /// <summary>host:port as it appears in image references.</summary>
-    public string Authority => BaseAddress.Authority;
+    public string Authority => string.IsNullOrWhiteSpace(Name) ? BaseAddress.Authority : Name.Trim();
 
-    public bool HasCredentials => UserName is not null;
+    // An empty user (a variable set to nothing in a stack file) is no user.
+    public bool HasCredentials => !string.IsNullOrEmpty(UserName);
 
     /// <summary>Hosts besides the registry's own whose token realm (over https) may receive these credentials.</summary>
     public IReadOnlyList<string> TokenRealmHosts { get; init; } = [];

@@ -9,10 +9,11 @@ namespace ReleaseGate.Stack.Tests;
 
 /// <summary>
 /// deploy/stack.yml on the local Swarm, under its own stack name, port, subnet and secrets: two portal replicas on
-/// PostgreSQL behind HAProxy, then a rolling update of the portal while a loop asks /healthz through the proxy and
-/// QA signs a candidate off. The test adds only an applications file (a Swarm config, the one way an operator would)
-/// and the candidate itself, written into PostgreSQL: registering one needs a staging registry the stack's network
-/// reaches, and the registries here listen on the host's loopback only.
+/// PostgreSQL behind HAProxy, then a rolling update of the portal while a loop asks /healthz through the proxy, and a
+/// candidate registered by the shipped Jenkins client goes through test deployment, sign-off (during the update),
+/// promotion and rollout inside the stack. What a team's Swarm has outside the stack is added as an operator would:
+/// an applications file (a Swarm config) and the team's registries and mail relay (stand-ins, as services of a second
+/// compose file on the stack's network, their ports published on the host for the engine), named by variables.
 /// </summary>
 public class PortalStackTests : IAsyncLifetime
 {
@@ -23,16 +24,30 @@ public class PortalStackTests : IAsyncLifetime
     private readonly Stopwatch watch = Stopwatch.StartNew();
     private string? labelledNode;
     private readonly string work = Directory.CreateTempSubdirectory("rg-stack-").FullName;
-    private readonly Guid candidate = Guid.NewGuid();
-    private const string Digest = "sha256:5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+    private readonly int stagingPort = Docker.FreePort();
+    private readonly int productionPort = Docker.FreePort();
+    private readonly int testPort = Docker.FreePort();
+    private readonly string registryPassword = Guid.NewGuid().ToString("N");
+    private readonly string jenkinsSecret = Guid.NewGuid().ToString("N");
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private string Portal => $"{stack}_portal";
-    private string AdminSecret => $"{stack}_admin_password";
-    private string DbSecret => $"{stack}_db_password";
+    private string App => $"{stack}-app";
+    /// <summary>The external secrets deploy/stack.yml names, each under this run's own name, and what they hold.</summary>
+    private Dictionary<string, string> Secrets => new()
+    {
+        ["RELEASEGATE_ADMIN_PASSWORD_SECRET"] = "Stack-Test-Admin-1",
+        ["RELEASEGATE_DB_PASSWORD_SECRET"] = $"db-{stack}",
+        ["RELEASEGATE_JENKINS_SECRET_SECRET"] = jenkinsSecret,
+        ["RELEASEGATE_STAGING_REGISTRY_PASSWORD_SECRET"] = registryPassword,
+        ["RELEASEGATE_PRODUCTION_REGISTRY_PASSWORD_SECRET"] = registryPassword,
+        // The catcher wants no login (no RELEASEGATE_SMTP_USER): a placeholder, as the stack file's header says.
+        ["RELEASEGATE_SMTP_PASSWORD_SECRET"] = "unused",
+    };
+    private string SecretName(string variable) => $"{stack}_{variable["RELEASEGATE_".Length..^"_SECRET".Length].ToLowerInvariant()}";
 
     /// <summary>The variables deploy/stack.yml reads, as README's commands set them.</summary>
-    private Dictionary<string, string> Variables => new()
+    private Dictionary<string, string> Variables => new Dictionary<string, string>
     {
         ["RELEASEGATE_IMAGE"] = Images.Portal,
         ["RELEASEGATE_PROXY_IMAGE"] = Images.Proxy,
@@ -41,26 +56,51 @@ public class PortalStackTests : IAsyncLifetime
         ["RELEASEGATE_PUBLIC_URL"] = $"http://127.0.0.1:{port}",
         ["RELEASEGATE_SUBNET"] = subnet,
         ["RELEASEGATE_ADMIN_EMAIL"] = AdminEmail,
-        ["RELEASEGATE_ADMIN_PASSWORD_SECRET"] = AdminSecret,
-        ["RELEASEGATE_DB_PASSWORD_SECRET"] = DbSecret,
-    };
+        // The team's registries and relay: dialled by service name on the stack network, named in image references
+        // as the engine pulls them (through their published ports on 127.0.0.1).
+        ["RELEASEGATE_STAGING_REGISTRY"] = "http://staging-registry:5000",
+        ["RELEASEGATE_STAGING_REGISTRY_NAME"] = $"127.0.0.1:{stagingPort}",
+        ["RELEASEGATE_PRODUCTION_REGISTRY"] = "http://production-registry:5000",
+        ["RELEASEGATE_PRODUCTION_REGISTRY_NAME"] = $"127.0.0.1:{productionPort}",
+        ["RELEASEGATE_SMTP_HOST"] = "mail",
+        ["RELEASEGATE_SMTP_PORT"] = "1025",
+        ["RELEASEGATE_SMTP_SECURITY"] = "None",
+        ["RELEASEGATE_DOCKER_SOCKET"] = new Uri(Infra.DockerHost).AbsolutePath,
+        ["RELEASEGATE_DOCKER_GID"] = Docker.SocketGroup(),
+    }.Concat(Secrets.Keys.Select(k => KeyValuePair.Create(k, SecretName(k)))).ToDictionary();
 
     public async ValueTask InitializeAsync()
     {
         Log($"images: {await Images.BuildAsync()}");
-        await Docker.OkAsync(["secret", "create", AdminSecret, "-"], "Stack-Test-Admin-1");
-        await Docker.OkAsync(["secret", "create", DbSecret, "-"], $"db-{Guid.NewGuid():N}");
-        await File.WriteAllTextAsync(Path.Combine(work, "applications.yml"), """
+        try
+        {
+            foreach (var (variable, value) in Secrets) await Docker.OkAsync(["secret", "create", SecretName(variable), "-"], value);
+        }
+        catch
+        {
+            // xunit does not dispose a class whose InitializeAsync failed: the secrets made so far go now.
+            await Docker.QuietlyAsync(["secret", "rm", .. Secrets.Keys.Select(SecretName)]);
+            throw;
+        }
+        var htpasswd = await Docker.ProgramAsync("htpasswd", ["-Bbn", "releasegate", registryPassword]);
+        Assert.True(htpasswd.Code == 0, htpasswd.Err);
+        await File.WriteAllTextAsync(Path.Combine(work, "registry.htpasswd"), htpasswd.Out, Ct);
+        await File.WriteAllTextAsync(Path.Combine(work, "applications.yml"), $$"""
             applications:
-              - slug: stack-app
+              - slug: {{App}}
                 displayName: Stack test application
-                stagingRepository: 127.0.0.1:5001/stack/app
-                productionRepository: 127.0.0.1:5002/stack/app
-                swarmService: stack-app
+                stagingRepository: 127.0.0.1:{{stagingPort}}/stack/app
+                productionRepository: 127.0.0.1:{{productionPort}}/stack/app
+                swarmService: {{App}}
                 requiredApprovals: 1
-                testEnvironment: { containerName: stack-app-test, publishedPort: 18999, containerPort: 8080 }
-            """);
-        await File.WriteAllTextAsync(Path.Combine(work, "applications.override.yml"), $"""
+                teamEmails: [team-{{stack}}@example.com]
+                testEnvironment: { containerName: {{App}}-test, publishedPort: {{testPort}}, containerPort: 8080, healthTimeoutSeconds: 60 }
+                rollout: { parallelism: 1, monitorSeconds: 1, timeoutSeconds: 180 }
+                swarm: { replicas: 1, stopGracePeriodSeconds: 1 }
+            """, Ct);
+        // What an operator adds in a second file: the applications as a Swarm config, and (here only) the team's
+        // registries and mail relay, as stand-ins on the stack's network.
+        await File.WriteAllTextAsync(Path.Combine(work, "operator.yml"), $"""
             version: "3.8"
             services:
               portal:
@@ -69,10 +109,30 @@ public class PortalStackTests : IAsyncLifetime
                 configs:
                   - source: applications
                     target: /app/config/applications.yml
+              staging-registry: &registry
+                image: {Images.Registry}
+                environment:
+                  REGISTRY_AUTH: htpasswd
+                  REGISTRY_AUTH_HTPASSWD_REALM: releasegate
+                  REGISTRY_AUTH_HTPASSWD_PATH: /run/secrets/registry_htpasswd
+                secrets: [registry_htpasswd]
+                networks: [portal]
+                ports: [{"{"} target: 5000, published: {stagingPort}, mode: host {"}"}]
+                deploy: {"{"} endpoint_mode: dnsrr {"}"}
+              production-registry:
+                <<: *registry
+                ports: [{"{"} target: 5000, published: {productionPort}, mode: host {"}"}]
+              mail:
+                image: {Images.SmtpCatcher}
+                networks: [portal]
+                deploy: {"{"} endpoint_mode: dnsrr {"}"}
             configs:
               applications:
                 file: {Path.Combine(work, "applications.yml")}
-            """);
+            secrets:
+              registry_htpasswd:
+                file: {Path.Combine(work, "registry.htpasswd")}
+            """, Ct);
         // The database's placement label, on this one node; removed again only if this test added it.
         var node = await Docker.OkAsync("info", "-f", "{{.Swarm.NodeID}}");
         if (await Docker.OkAsync("node", "inspect", "-f", "{{index .Spec.Labels \"releasegate-db\"}}", node) != "true")
@@ -84,55 +144,48 @@ public class PortalStackTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        await Docker.QuietlyAsync("stack", "rm", stack);
-        // The services are gone, so nothing restarts the containers: remove them at once rather than waiting out their
-        // stop grace periods; the volume and the network go only once they are gone.
-        var until = DateTime.UtcNow.AddSeconds(60);
-        string left;
-        while ((left = (await Docker.RunAsync(["ps", "-aq", "--filter", $"label=com.docker.stack.namespace={stack}"])).Text) != "" && DateTime.UtcNow < until)
-        {
-            foreach (var container in left.Split('\n', StringSplitOptions.RemoveEmptyEntries)) await Docker.QuietlyAsync("rm", "-f", "-v", container);
-            await Task.Delay(1000);
-        }
-        await Docker.QuietlyAsync("volume", "rm", $"{stack}_db-data");
-        await Docker.QuietlyAsync("secret", "rm", AdminSecret, DbSecret);
-        await Docker.QuietlyAsync("network", "rm", $"{stack}_portal");
+        // What the portal made on the engine (the test deployment and the production service), then the stack.
+        await Docker.QuietlyAsync("rm", "-f", $"{App}-test");
+        await Docker.QuietlyAsync("service", "rm", App);
+        await Stacks.RemoveAsync(stack);
+        await Docker.QuietlyAsync(["secret", "rm", .. Secrets.Keys.Select(SecretName)]);
         if (labelledNode is not null) await Docker.QuietlyAsync("node", "update", "--label-rm", "releasegate-db", labelledNode);
         Directory.Delete(work, recursive: true);
         Log("cleaned up");
     }
 
     [Fact]
-    public async Task Two_replicas_behind_the_proxy_survive_a_rolling_update_without_losing_a_request_or_a_write()
+    public async Task Two_replicas_behind_the_proxy_release_a_registered_candidate_and_survive_a_rolling_update_without_losing_a_request_or_a_write()
     {
-        var deploy = await Docker.RunAsync(["stack", "deploy", "--resolve-image", "never", "-c", "deploy/stack.yml", "-c", Path.Combine(work, "applications.override.yml"), stack], environment: Variables);
+        var deploy = await Docker.RunAsync(["stack", "deploy", "--resolve-image", "never", "-c", "deploy/stack.yml", "-c", Path.Combine(work, "operator.yml"), stack], environment: Variables);
         Assert.True(deploy.Code == 0, $"stack deploy failed:\n{deploy.Err}\n{deploy.Out}");
 
         // Up to 5 min: a replica that starts before the database answers exits and is restarted by Swarm, and on a busy
         // machine each .NET start takes a while (about 75 s here on a quiet one).
         await Docker.WaitForAsync("two healthy portal replicas", TimeSpan.FromSeconds(300),
-            async () => (await HealthyPortalsAsync()).Count == 2, ServiceStateAsync);
+            async () => (await HealthyPortalsAsync()).Count == 2, StateAsync);
         Log("two healthy replicas");
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
         await Docker.WaitForAsync("/readyz through the proxy", TimeSpan.FromSeconds(60),
-            async () => (await http.GetAsync("/readyz", Ct)).StatusCode == HttpStatusCode.OK, ServiceStateAsync);
+            async () => (await http.GetAsync("/readyz", Ct)).StatusCode == HttpStatusCode.OK, StateAsync);
 
         // The proxy spreads new visitors over both replicas, and pins each with its cookie.
         await Docker.WaitForAsync("the proxy balancing over both replicas", TimeSpan.FromSeconds(30),
-            async () => (await ReplicaCookiesAsync(http, 8)).Count == 2, ServiceStateAsync);
+            async () => (await ReplicaCookiesAsync(http, 8)).Count == 2, StateAsync);
 
         await CircuitsConnectThroughTheProxyAsync(http);
 
-        // The people's API through the proxy, as a QA whose account and token the command line made in one replica.
-        var portal = (await HealthyPortalsAsync())[0];
-        await Docker.OkAsync("exec", portal, "releasegate", "admin", "create-user", "--email", "qa@example.com", "--roles", "QA");
-        var token = await Docker.OkAsync("exec", portal, "releasegate", "admin", "create-token", "--email", "qa@example.com", "--name", "stack-test");
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var me = await http.GetAsync("/api/v1/me", Ct);
-        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
-        Assert.Contains("qa@example.com", await me.Content.ReadAsStringAsync(Ct));
-        await SeedCandidateAsync();
-        Assert.Contains("AwaitingSignOff", await (await http.GetAsync($"/api/v1/candidates/{candidate}", Ct)).Content.ReadAsStringAsync(Ct));
+        // Jenkins' push, into the team's staging registry through its published port and with its login.
+        await Docker.CopyImageAsync(Infra.Get("RG_IMAGE_WEB_V2"), $"127.0.0.1:{stagingPort}/stack/app:v2", $"releasegate:{registryPassword}");
+
+        // The people's API through the proxy, as a QA and release manager whose account and token the command line made
+        // in one replica; the candidate registered through the proxy by the Jenkins client and deployed on the test engine.
+        using var chain = new ReleaseChain(http.BaseAddress, (await HealthyPortalsAsync())[0]);
+        var qa = await chain.TokenAsync("qa@example.com", "QA,ReleaseManager");
+        var candidate = await chain.SubmitAsync("jenkins-releasegate", jenkinsSecret, App, $"127.0.0.1:{stagingPort}/stack/app:v2", build: 1);
+        var digest = (await chain.WaitForPhaseAsync(qa, candidate, TimeSpan.FromSeconds(120), StateAsync, "AwaitingSignOff")).GetProperty("digest").GetString()!;
+        Assert.Equal(Infra.WebV2Digest, digest);
+        Log("registered and deployed on the test engine");
 
         var before = await HealthyPortalsAsync();
         using var stop = new CancellationTokenSource();
@@ -141,15 +194,15 @@ public class PortalStackTests : IAsyncLifetime
         await Docker.OkAsync("service", "update", "--detach", "--force", Portal);
         // A sign-off during the update (once a new replica serves beside the old ones), through the proxy.
         await Docker.WaitForAsync("a new replica serving", TimeSpan.FromSeconds(120),
-            async () => (await HealthyPortalsAsync()).Except(before).Any(), ServiceStateAsync);
+            async () => (await HealthyPortalsAsync()).Except(before).Any(), StateAsync);
         Assert.Equal("updating", await Docker.OkAsync("service", "inspect", "-f", "{{.UpdateStatus.State}}", Portal));
-        var approved = await http.PostAsync($"/api/v1/candidates/{candidate}/approvals", Json($$"""{ "digest": "{{Digest}}", "comment": "signed off during the update" }"""), Ct);
-        Assert.True(approved.StatusCode == HttpStatusCode.Created, $"{(int)approved.StatusCode} {await approved.Content.ReadAsStringAsync(Ct)}");
+        var approved = await chain.PostAsync(qa, $"/api/v1/candidates/{candidate}/approvals", $$"""{ "digest": "{{digest}}", "comment": "signed off during the update" }""");
+        Assert.True(approved.Status == HttpStatusCode.Created, $"{(int)approved.Status} {approved.Body}");
         Log("signed off");
         await Docker.WaitForAsync("the update completed", TimeSpan.FromSeconds(180),
-            async () => await Docker.OkAsync("service", "inspect", "-f", "{{.UpdateStatus.State}}", Portal) == "completed", ServiceStateAsync);
+            async () => await Docker.OkAsync("service", "inspect", "-f", "{{.UpdateStatus.State}}", Portal) == "completed", StateAsync);
         await Docker.WaitForAsync("two healthy new replicas", TimeSpan.FromSeconds(60),
-            async () => await HealthyPortalsAsync() is { Count: 2 } now && !now.Intersect(before).Any(), ServiceStateAsync);
+            async () => await HealthyPortalsAsync() is { Count: 2 } now && !now.Intersect(before).Any(), StateAsync);
         // A few more seconds of traffic on the new replicas only.
         await Task.Delay(3000, Ct);
         await stop.CancelAsync();
@@ -161,10 +214,19 @@ public class PortalStackTests : IAsyncLifetime
         // The sign-off made during the update is in the one database both new replicas read: asked of each.
         for (var i = 0; i < 4; i++)
         {
-            var after = await (await http.GetAsync($"/api/v1/candidates/{candidate}", Ct)).Content.ReadAsStringAsync(Ct);
+            var after = (await chain.CandidateAsync(qa, candidate)).ToString();
             Assert.Contains("\"Approved\"", after);
             Assert.Contains("signed off during the update", after);
         }
+
+        // Released by the new replicas: promoted into the team's production registry, rolled out from it on the Swarm.
+        var released = await chain.PostAsync(qa, $"/api/v1/applications/{App}/release-now", """{ "reason": "stack test" }""");
+        Assert.True(released.Status == HttpStatusCode.Accepted, $"{(int)released.Status} {released.Body}");
+        await chain.WaitForPhaseAsync(qa, candidate, TimeSpan.FromSeconds(180), StateAsync, "Released");
+        Log("released");
+        await Production.AssertRunsAsync(App, $"127.0.0.1:{productionPort}/stack/app", digest);
+        await Docker.WaitForAsync("the release mail at the relay", TimeSpan.FromSeconds(60),
+            async () => await MailCatcher.FindAsync($"{stack}_mail", $"team-{stack}@example.com", "is released") is not null, StateAsync);
     }
 
     /// <summary>
@@ -190,20 +252,6 @@ public class PortalStackTests : IAsyncLifetime
             Assert.Equal(WebSocketState.Open, socket.State);
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "", Ct);
         }
-    }
-
-    /// <summary>A candidate awaiting sign-off, as a test deployment leaves it, written into the stack's PostgreSQL.</summary>
-    private async Task SeedCandidateAsync()
-    {
-        var db = (await Docker.OkAsync("ps", "-q", "--filter", $"label=com.docker.swarm.service.name={stack}_db")).Split('\n')[0];
-        var now = DateTimeOffset.UtcNow.UtcTicks;
-        await Docker.OkAsync(["exec", "-i", db, "psql", "-q", "-v", "ON_ERROR_STOP=1", "-U", "releasegate", "-d", "releasegate"], $"""
-            INSERT INTO "Candidates" ("Id", "ApplicationId", "Branch", "BuildNumber", "BuildUrl", "Changes", "Commit", "ConcurrencyToken",
-                                      "Digest", "Phase", "PhaseChangedAt", "RegisteredAt", "SubmittedBy", "Version", "TestUrl")
-            SELECT '{candidate}', "Id", 'main', 1, '', '[]', 'c0ffee', '{Guid.NewGuid()}', '{Digest}', 'AwaitingSignOff', {now}, {now},
-                   'jenkins', '1.0.0', 'http://127.0.0.1:18999/'
-            FROM "Applications" WHERE "Slug" = 'stack-app';
-            """);
     }
 
     /// <summary>GET /healthz through the proxy, back to back, until stopped: how many, and every answer that was not 200.</summary>
@@ -243,14 +291,7 @@ public class PortalStackTests : IAsyncLifetime
         (await Docker.OkAsync("ps", "-q", "--filter", $"label=com.docker.swarm.service.name={Portal}", "--filter", "health=healthy"))
         .Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
 
-    private async Task<string> ServiceStateAsync()
-    {
-        var services = await Docker.RunAsync(["stack", "ps", "--no-trunc", "--format", "{{.Name}} {{.CurrentState}} {{.Error}}", stack]);
-        var logs = await Docker.RunAsync(["service", "logs", "--tail", "30", Portal]);
-        return $"\n{services.Out}{services.Err}\nportal logs:\n{logs.Out}{logs.Err}";
-    }
-
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+    private Task<string> StateAsync() => Stacks.StateAsync(stack, Portal);
 
     private void Log(string what) => TestContext.Current.TestOutputHelper?.WriteLine($"{watch.Elapsed:mm\\:ss} {what}");
 }

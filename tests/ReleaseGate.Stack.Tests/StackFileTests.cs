@@ -68,6 +68,23 @@ public partial class StackFileTests
     }
 
     [Fact]
+    public void Every_address_outside_the_stack_credential_and_engine_connection_is_a_variable_or_a_secret()
+    {
+        var portal = Service("portal");
+        var outside = ((YamlMappingNode)portal["environment"])
+            .Select(e => (Key: ((YamlScalarNode)e.Key).Value!, Value: ((YamlScalarNode)e.Value).Value!))
+            .Where(e => Regex.IsMatch(e.Key, "__(Registries|Smtp|Jenkins)__|DockerHost$|PublicHost$|PublicUrl$")).ToList();
+        Assert.Contains(outside, e => e.Key == "ReleaseGate__Registries__StagingName");
+        Assert.Contains(outside, e => e.Key == "ReleaseGate__Smtp__PasswordFile");
+        Assert.All(outside, e => Assert.True(e.Value.StartsWith("${", StringComparison.Ordinal) || e.Value.StartsWith("/run/secrets/", StringComparison.Ordinal),
+            $"{e.Key}: {e.Value} is written into the file"));
+        // The default engine is the socket of a manager: mounted, and the replicas placed on managers.
+        Assert.Contains(((YamlSequenceNode)portal["volumes"]).Select(v => ((YamlScalarNode)v).Value!), v => v.EndsWith(":/var/run/docker.sock", StringComparison.Ordinal));
+        Assert.Contains("node.role == manager", ((YamlSequenceNode)portal["deploy"]["placement"]["constraints"]).Select(c => ((YamlScalarNode)c).Value));
+        Assert.StartsWith("1654:${", At(portal, "user"));
+    }
+
+    [Fact]
     public void Every_portal_variable_in_the_stack_file_is_a_documented_setting()
     {
         var documented = VariableRow().Matches(Readme).Select(m => m.Groups[1].Value).ToHashSet();
@@ -106,7 +123,7 @@ public partial class StackFileTests
         // as Docker merges and interpolates it. The deploy itself is PortalStackTests.
         var help = await Docker.RunAsync(["stack", "config", "--help"]);
         Assert.SkipUnless(help.Code == 0 && help.Out.Contains("compose-file"), "this docker CLI has no `stack config`");
-        var config = await Docker.RunAsync(["stack", "config", "-c", "deploy/stack.yml"]);
+        var config = await Docker.RunAsync(["stack", "config", "-c", "deploy/stack.yml"], environment: new Dictionary<string, string> { ["RELEASEGATE_DOCKER_GID"] = "999" });
         Assert.True(config.Code == 0, config.Err);
         Assert.Contains("order: start-first", config.Out);
         Assert.Contains("image: releasegate/portal:latest", config.Out);

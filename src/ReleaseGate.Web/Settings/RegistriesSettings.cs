@@ -13,6 +13,8 @@ public sealed class RegistriesSettings : ISettings, IValidatableObject
 
     /// <summary>Base address, e.g. http://127.0.0.1:5001; its host:port is what image references name.</summary>
     [Required] public Uri Staging { get; set; } = new("http://127.0.0.1:5001");
+    /// <summary>host:port image references name the staging registry by, when the portal dials another address.</summary>
+    public string? StagingName { get; set; }
     public string? StagingUserName { get; set; }
     public string? StagingPassword { get; set; }
     public string? StagingPasswordFile { get; set; }
@@ -22,6 +24,7 @@ public sealed class RegistriesSettings : ISettings, IValidatableObject
     public string? StagingPullPasswordFile { get; set; }
 
     [Required] public Uri Production { get; set; } = new("http://127.0.0.1:5002");
+    public string? ProductionName { get; set; }
     public string? ProductionUserName { get; set; }
     public string? ProductionPassword { get; set; }
     public string? ProductionPasswordFile { get; set; }
@@ -39,6 +42,12 @@ public sealed class RegistriesSettings : ISettings, IValidatableObject
     public IReadOnlyList<string> AllowedRealmHosts() =>
         (TokenRealmHosts ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>The staging registry's host:port as image references (and the engines pulling them) name it.</summary>
+    public string StagingAuthority => Authority(Staging, StagingName);
+    public string ProductionAuthority => Authority(Production, ProductionName);
+
+    private static string Authority(Uri address, string? name) => string.IsNullOrWhiteSpace(name) ? address.Authority : name.Trim();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext context)
     {
         foreach (var (name, uri) in new[] { (nameof(Staging), Staging), (nameof(Production), Production) })
@@ -47,5 +56,10 @@ public sealed class RegistriesSettings : ISettings, IValidatableObject
         foreach (var (name, file) in new[] { (nameof(StagingPasswordFile), StagingPasswordFile), (nameof(ProductionPasswordFile), ProductionPasswordFile),
                      (nameof(StagingPullPasswordFile), StagingPullPasswordFile), (nameof(ProductionPullPasswordFile), ProductionPullPasswordFile) })
             if (SettingsCheck.FileExists(file, name) is { } missing) yield return missing;
+        // host:port only: a scheme or a path here would never match an image reference.
+        foreach (var (name, value) in new[] { (nameof(StagingName), StagingName), (nameof(ProductionName), ProductionName) })
+            if (!string.IsNullOrWhiteSpace(value)
+                && !(Uri.TryCreate($"http://{value.Trim()}", UriKind.Absolute, out var parsed) && string.Equals(parsed.Authority, value.Trim(), StringComparison.OrdinalIgnoreCase) && parsed.PathAndQuery == "/"))
+                yield return new("must be host:port as image references name the registry, e.g. 127.0.0.1:5001.", [name]);
     }
 }

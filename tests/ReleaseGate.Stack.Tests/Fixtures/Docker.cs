@@ -58,6 +58,22 @@ public static class Docker
         try { await RunAsync(args, limit: TimeSpan.FromSeconds(90)); } catch (Exception) { /* best effort */ }
     }
 
+    /// <summary>The group id of the project's engine socket: the group the portal's containers run with to use it.</summary>
+    public static string SocketGroup()
+    {
+        using var stat = Process.Start(new ProcessStartInfo("stat", ["-c", "%g", new Uri(Infra.DockerHost).AbsolutePath]) { RedirectStandardOutput = true })!;
+        var group = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return group;
+    }
+
+    /// <summary>A pipeline's push of a built image, as skopeo copies it: into a registry that wants <paramref name="credentials"/> (user:password).</summary>
+    public static async Task CopyImageAsync(string source, string target, string credentials)
+    {
+        var copy = await ProgramAsync("skopeo", ["copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--dest-creds", credentials, $"docker://{source}", $"docker://{target}"]);
+        Assert.True(copy.Code == 0, $"skopeo copy {source} {target}: {copy.Err}");
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

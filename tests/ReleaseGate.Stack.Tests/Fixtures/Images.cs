@@ -12,6 +12,9 @@ public static class Images
     public const string Portal = "releasegate/portal:test";
     public const string Proxy = "releasegate/proxy:test";
     public const string Postgres = "releasegate/postgres:test";
+    /// <summary>Stand-ins for registry:2 and a mail catcher, built by scripts/standin-images.sh from Debian's packages.</summary>
+    public const string Registry = "releasegate-standin/registry:2";
+    public const string SmtpCatcher = "releasegate-standin/smtp-catcher:1";
 
     private static readonly Lazy<Task<string>> Built = new(BuildAllAsync);
 

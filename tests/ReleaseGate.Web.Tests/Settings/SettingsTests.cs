@@ -16,7 +16,24 @@ public class SettingsTests
         { "ReleaseGate:Admin:Password", "short", "ReleaseGate__Admin__Password" },
         { "ReleaseGate:ApplicationsFile", "/nonexistent/apps.yml", "ReleaseGate__ApplicationsFile" },
         { "ReleaseGate:Database:PasswordFile", "/nonexistent/db-password", "ReleaseGate__Database__PasswordFile" },
+        { "ReleaseGate:Registries:StagingName", "http://127.0.0.1:5001", "ReleaseGate__Registries__StagingName" },
+        { "ReleaseGate:Registries:ProductionName", "127.0.0.1:5002/team", "ReleaseGate__Registries__ProductionName" },
     };
+
+    [Fact]
+    public void A_registry_is_named_by_its_address_unless_given_the_name_image_references_use()
+    {
+        var settings = new RegistriesSettings { Staging = new Uri("http://staging-registry:5000"), Production = new Uri("http://production-registry:5000") };
+        Assert.Equal(("staging-registry:5000", "production-registry:5000"), (settings.StagingAuthority, settings.ProductionAuthority));
+
+        settings.StagingName = " 127.0.0.1:5001 ";
+        settings.ProductionName = "";
+        Assert.Equal(("127.0.0.1:5001", "production-registry:5000"), (settings.StagingAuthority, settings.ProductionAuthority));
+        using var clients = new ReleaseGate.Web.Adapters.Registry.RegistryClients(Microsoft.Extensions.Options.Options.Create(settings));
+        Assert.Same(clients.Staging, clients.For("127.0.0.1:5001"));
+        Assert.Null(clients.For("staging-registry:5000"));
+        Assert.Same(clients.Production, clients.For("production-registry:5000"));
+    }
 
     [Fact]
     public void The_postgres_password_file_fills_the_connection_strings_password()

@@ -186,7 +186,7 @@ public sealed class DockerTestHost(
     private AuthConfig? AuthFor(string registry)
     {
         var r = registries.Value;
-        return string.Equals(registry, r.Staging.Authority, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(r.StagingPullUserName)
+        return string.Equals(registry, r.StagingAuthority, StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(r.StagingPullUserName)
             ? new AuthConfig { Username = r.StagingPullUserName, Password = SettingsCheck.ReadSecret(r.StagingPullPassword, r.StagingPullPasswordFile), ServerAddress = registry }
             : null;
     }

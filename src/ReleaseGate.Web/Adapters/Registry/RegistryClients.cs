@@ -17,8 +17,8 @@ public sealed class RegistryClients : IImageRegistry, IDisposable
     {
         var s = options.Value;
         var realms = s.AllowedRealmHosts();
-        Staging = new RegistryClient(http, new RegistryEndpoint(s.Staging, s.StagingUserName, SettingsCheck.ReadSecret(s.StagingPassword, s.StagingPasswordFile)) { TokenRealmHosts = realms });
-        Production = new RegistryClient(http, new RegistryEndpoint(s.Production, s.ProductionUserName, SettingsCheck.ReadSecret(s.ProductionPassword, s.ProductionPasswordFile)) { TokenRealmHosts = realms });
+        Staging = new RegistryClient(http, new RegistryEndpoint(s.Staging, s.StagingUserName, SettingsCheck.ReadSecret(s.StagingPassword, s.StagingPasswordFile), s.StagingName) { TokenRealmHosts = realms });
+        Production = new RegistryClient(http, new RegistryEndpoint(s.Production, s.ProductionUserName, SettingsCheck.ReadSecret(s.ProductionPassword, s.ProductionPasswordFile), s.ProductionName) { TokenRealmHosts = realms });
     }
 
     public RegistryClient Staging { get; }
@@ -34,7 +34,7 @@ public sealed class RegistryClients : IImageRegistry, IDisposable
     {
         var slash = repository.IndexOf('/');
         var client = For(repository[..slash])
-            ?? throw new RegistryUnavailableException($"{repository[..slash]} is neither the staging nor the production registry (ReleaseGate__Registries__Staging / __Production).");
+            ?? throw new RegistryUnavailableException($"{repository[..slash]} is neither the staging nor the production registry (ReleaseGate__Registries__Staging / __Production, or the names __StagingName / __ProductionName).");
         try
         {
             return (await client.ResolveAsync(repository[(slash + 1)..], reference, ct))?.Digest;

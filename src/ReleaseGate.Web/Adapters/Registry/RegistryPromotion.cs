@@ -37,7 +37,7 @@ public sealed class RegistryPromotion(RegistryClients registries) : IImagePromot
         var slash = repository.IndexOf('/');
         var client = slash > 0 ? registries.For(repository[..slash]) : null;
         return client is null
-            ? throw new ImagePromotionException($"{repository} is in neither the staging nor the production registry (ReleaseGate__Registries__Staging / __Production).")
+            ? throw new ImagePromotionException($"{repository} is in neither the staging nor the production registry (ReleaseGate__Registries__Staging / __Production, or the names __StagingName / __ProductionName).")
             : (client, repository[(slash + 1)..]);
     }
 

@@ -174,7 +174,7 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
         return string.IsNullOrEmpty(r.ProductionPullUserName) ? null : new AuthConfig
         {
             Username = r.ProductionPullUserName, Password = SettingsCheck.ReadSecret(r.ProductionPullPassword, r.ProductionPullPasswordFile) ?? "",
-            ServerAddress = r.Production.Authority,
+            ServerAddress = r.ProductionAuthority,
         };
     }
 
