@@ -71,6 +71,7 @@ public static class UseCases
         .AddScoped<RollBackRollout>()
         .AddScoped<RestoreRelease>()
         .AddScoped<ListReleases>()
+        .AddScoped<LoadReleaseHistory>()
         .AddScoped<GetRollout>()
         .AddScoped<LoadSwarm>()
         .AddScoped<ListServiceTasks>()
