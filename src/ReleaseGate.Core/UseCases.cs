@@ -72,6 +72,7 @@ public static class UseCases
         .AddScoped<RollBackRollout>()
         .AddScoped<RestoreRelease>()
         .AddScoped<ListReleases>()
+        .AddScoped<LoadReleaseHistory>()
         .AddScoped<GetRollout>()
         .AddScoped<LoadSwarm>()
         .AddScoped<ListServiceTasks>()

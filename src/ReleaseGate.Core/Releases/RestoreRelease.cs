@@ -11,7 +11,8 @@ namespace ReleaseGate.Core.Releases;
 /// only one previous spec, so this is a new rolling update to that digest): a new Release of kind Restore, with a reason,
 /// watched like any rollout.
 /// </summary>
-public sealed class RestoreRelease(IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm, IRolloutWatch watch, TimeProvider time)
+public sealed class RestoreRelease(
+    IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm, IRolloutWatch watch, Candidates.ICandidateChanges changes, TimeProvider time)
 {
     private static readonly Candidates.CandidatePhase[] InFlight =
         Enum.GetValues<Candidates.CandidatePhase>().Where(CutoffDecisions.IsInFlight).ToArray();
@@ -52,8 +53,16 @@ public sealed class RestoreRelease(IDbContextFactory<ReleaseGateDb> dbs, ISwarm 
         {
             (restore.Outcome, restore.FinishedAt, restore.Message) = (ReleaseOutcome.Failed, time.GetUtcNow(), start.Message);
             await db.SaveChangesAsync(ct);
+            changes.Published(ChangeOf(restore));
             return new Refusal(RefusalCode.Invalid, "", start.Message, $"恢复未能开始:{start.Message}");
         }
+        changes.Published(ChangeOf(restore));
         return restore;
     }
+
+    /// <summary>
+    /// A restore moves no candidate, so its changes are published under the candidate it brings back (or none): open
+    /// releases pages and boards, which watch every change, follow it as they follow a rollout.
+    /// </summary>
+    internal static Guid ChangeOf(Release release) => release.CandidateId ?? Guid.Empty;
 }

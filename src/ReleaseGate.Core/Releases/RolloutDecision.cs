@@ -51,7 +51,11 @@ public sealed record RolloutDecision(RolloutVerdict Verdict, string Message)
         var (updated, total) = Progress(seen, rollout.Digest);
         var settled = seen.UpdateState is null or Completed || !ours;
         var allOnDigest = updated >= total && total > 0 && seen.Tasks.Where(t => t.Running).All(t => OnDigest(t, rollout.Digest));
-        if (allOnDigest && settled)
+        // No update of ours on an existing service (a resume re-sends an unchanged spec, and Swarm then ends the paused
+        // update without starting one): nothing has watched the tasks, and a crash-looping one is "running" for a moment
+        // now and then. Such tasks count only once they have outlived the monitor period.
+        var unwatched = !ours && !rollout.Created && monitor is { } quiet && StableAt(seen, rollout.Digest, quiet) > now;
+        if (allOnDigest && settled && !unwatched)
             return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}{Source(seen)}).");
         if (allOnDigest && ours && seen.UpdateState == Updating && monitor is { } period && StableAt(seen, rollout.Digest, period) <= now)
             return new(RolloutVerdict.Converged, $"Every task runs {rollout.Digest} ({updated}/{total}{Source(seen)}) and has outlived the update's monitor period ({period.TotalSeconds:0.#} s): Swarm can no longer roll it back.");

@@ -70,13 +70,13 @@ public sealed class WatchRollout(
             if (++rollout.FailedLooks < UnreachableLimit && !rollout.Finished)
             {
                 rollout.Message = $"Swarm did not answer ({rollout.FailedLooks}/{UnreachableLimit}): {e.Message}";
-                await SaveAsync(db, candidate, ct);
+                await SaveAsync(db, release, candidate, ct);
                 return LookEvery * Math.Min(rollout.FailedLooks, LongestPause);
             }
             if (rollout.Finished) return null;
             await RolloutOutcome.ApplyAsync(db, links, app, release, rollout, candidate, RolloutVerdict.Errored,
                 $"The production Swarm could not be reached after {UnreachableLimit} attempts: {e.Message}", "system", now, ct);
-            await SaveAsync(db, candidate, ct);
+            await SaveAsync(db, release, candidate, ct);
             return null;
         }
         Store(rollout, seen, now);
@@ -84,12 +84,12 @@ public sealed class WatchRollout(
         if (rollout.Finished)
         {
             // Decided already (e.g. rolled back by a person): keep the view true until Swarm is done.
-            await SaveAsync(db, candidate, ct);
+            await SaveAsync(db, release, candidate, ct);
             return seen.UpdateState is RolloutDecision.Updating or RolloutDecision.RollbackStarted && now < rollout.Deadline ? LookEvery : null;
         }
         if (candidate is { Phase: not CandidatePhase.RollingOut } && release.Kind == ReleaseKind.Rollout)
         {
-            await SaveAsync(db, candidate, ct);
+            await SaveAsync(db, release, candidate, ct);
             // Paused: keep the panel true, slowly; moved on by a person: a resume schedules the next look itself.
             return candidate.Phase == CandidatePhase.RolloutPaused ? LookWhilePaused : null;
         }
@@ -114,13 +114,13 @@ public sealed class WatchRollout(
         {
             rollout.Message = decision.Message;
             if (candidate is not null) candidate.Progress = $"Rolling out: {rollout.Updated}/{rollout.Total} tasks updated";
-            await SaveAsync(db, candidate, ct);
+            await SaveAsync(db, release, candidate, ct);
             // Every task is on the digest: look again the moment the youngest outlives the monitor period, not up to a second late.
             var stable = RolloutDecision.StableAt(seen, rollout.Digest, monitor) - now + TimeSpan.FromMilliseconds(20);
             return stable > TimeSpan.Zero && stable < LookEvery && rollout.Updated >= rollout.Total ? stable : LookEvery;
         }
         await RolloutOutcome.ApplyAsync(db, links, app, release, rollout, candidate, decision.Verdict, decision.Message, "system", now, ct);
-        await SaveAsync(db, candidate, ct);
+        await SaveAsync(db, release, candidate, ct);
         return decision.Verdict switch
         {
             RolloutVerdict.Paused when candidate is not null => LookWhilePaused,
@@ -148,10 +148,11 @@ public sealed class WatchRollout(
         return decision;
     }
 
-    private async Task SaveAsync(ReleaseGateDb db, Candidate? candidate, CancellationToken ct)
+    private async Task SaveAsync(ReleaseGateDb db, Release release, Candidate? candidate, CancellationToken ct)
     {
         await db.SaveChangesAsync(ct);
         if (candidate is not null) changes.Published(candidate.Id);
+        else if (release.Kind == ReleaseKind.Restore) changes.Published(RestoreRelease.ChangeOf(release));
     }
 
     /// <summary>The observation as pages show it: tasks newest first per slot, older ones marked replaced.</summary>

@@ -105,6 +105,7 @@ internal sealed class ScheduleWorld : IAsyncDisposable
         CandidatePhase.Promoting => [.. PathTo(CandidatePhase.Approved), CandidatePhase.Promoting],
         CandidatePhase.Errored => [.. PathTo(CandidatePhase.Promoting), CandidatePhase.Errored],
         CandidatePhase.RollingOut => [.. PathTo(CandidatePhase.Promoting), CandidatePhase.RollingOut],
+        CandidatePhase.Released => [.. PathTo(CandidatePhase.RollingOut), CandidatePhase.Released],
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, "not seeded by the schedule tests"),
     };
 

@@ -1,0 +1,47 @@
+namespace ReleaseGate.Web.Localization;
+
+public sealed partial class UiText
+{
+    private static readonly Dictionary<string, (string En, string Zh)> ReleasesTexts = new()
+    {
+        ["Releases"] = ("Releases", "发布记录"),
+        ["ReleasesOf"] = ("Releases of {0}", "{0} 的发布记录"),
+        ["ReleasesHelp"] = ("What production ran, newest first. A release manager can put an earlier succeeded release back.",
+                            "生产环境运行过的版本,最新的在前。发布经理可以恢复到更早的成功发布。"),
+        ["ReleasesNone"] = ("Nothing has been released to production yet.", "尚未向生产环境发布任何版本。"),
+        ["ReleasesNoApplication"] = ("There is no such application.", "没有这个应用。"),
+        ["ReleasesRegistryOnly"] = ("This application has no Swarm service: there is nothing to restore.", "该应用没有 Swarm 服务,无法恢复。"),
+        ["ReleasesInProduction"] = ("In production: {0}", "生产环境:{0}"),
+        ["ReleasesRunning"] = ("{0} {1} is being rolled out: {2} of {3} tasks updated", "{0} {1} 正在滚动更新:已更新 {2} / {3} 个任务"),
+        ["ReleaseVersion"] = ("Version", "版本"),
+        ["ReleaseDigest"] = ("Digest", "摘要"),
+        ["ReleaseKind"] = ("Kind", "类型"),
+        ["ReleaseWhen"] = ("Started", "开始时间"),
+        ["ReleaseWho"] = ("By", "操作人"),
+        ["ReleaseOutcome"] = ("Outcome", "结果"),
+        ["ReleaseDuration"] = ("Took", "耗时"),
+        ["ReleaseNote"] = ("Reason / message", "原因 / 信息"),
+        ["ReleaseKindRollout"] = ("rollout", "滚动发布"),
+        ["ReleaseKindRestore"] = ("restore", "恢复"),
+        ["ReleaseOutcomeRunning"] = ("running", "进行中"),
+        ["ReleaseOutcomeSucceeded"] = ("succeeded", "成功"),
+        ["ReleaseOutcomeRolledBack"] = ("rolled back", "已回滚"),
+        ["ReleaseOutcomeFailed"] = ("failed", "失败"),
+        ["ReleaseCurrent"] = ("in production", "当前生产版本"),
+        ["ReleaseSeconds"] = ("{0} s", "{0} 秒"),
+        ["ReleaseMinutes"] = ("{0} min {1} s", "{0} 分 {1} 秒"),
+        ["ReleaseHours"] = ("{0} h {1} min", "{0} 小时 {1} 分"),
+        ["ReleaseSoFar"] = ("{0} so far", "已进行 {0}"),
+        ["RestoreThis"] = ("Restore this release", "恢复此发布"),
+        ["RestoreTitle"] = ("Restore {0} {1}", "恢复 {0} {1}"),
+        ["RestoreHelp"] = ("Production is rolled to this release's digest by a new rolling update, watched like any rollout.",
+                           "将通过一次新的滚动更新把生产环境切换到此发布的摘要,并像其他滚动更新一样被监控。"),
+        ["RestoreChange"] = ("What will change", "将发生的变化"),
+        ["RestoreFrom"] = ("Now in production", "当前生产版本"),
+        ["RestoreTo"] = ("After the restore", "恢复后"),
+        ["RestoreNothingNow"] = ("nothing released", "尚未发布"),
+        ["RestoreReason"] = ("Reason (required)", "原因(必填)"),
+        ["RestoreConfirm"] = ("Restore", "恢复"),
+        ["RestoreStarted"] = ("Restoring {0}: the rollout has started.", "正在恢复 {0}:滚动更新已开始。"),
+    };
+}
