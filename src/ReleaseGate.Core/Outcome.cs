@@ -44,6 +44,7 @@ public enum RefusalCode
     LastAdmin,
     ManagedByFile,
     Frozen,
+    NoDevelopmentEnvironment,
 }
 
 /// <summary>Why a use case said no: a code, and one or more problems each naming its field ("" for the whole request).</summary>

@@ -58,6 +58,7 @@ public static class ApiProblems
         RefusalCode.UnknownActor => StatusCodes.Status401Unauthorized,
         RefusalCode.AccountDisabled or RefusalCode.MissingRole or RefusalCode.Submitter or RefusalCode.CommitAuthor => StatusCodes.Status403Forbidden,
         RefusalCode.UnknownApplication or RefusalCode.WrongRepository or RefusalCode.ImageNotFound or RefusalCode.DigestMismatch
+            or RefusalCode.NoDevelopmentEnvironment
             => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status409Conflict,
     };
