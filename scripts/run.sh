@@ -67,5 +67,10 @@ cat <<MSG
       --commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --build-number 1 \\
       --build-url https://jenkins.example.com/job/demo-web/1/ --submitted-by dev@example.com
 
+  Or as a develop build, straight to the development environment (http://127.0.0.1:18082/, no sign-off):
+    scripts/jenkins/releasegate.sh develop --application demo-web --image 127.0.0.1:5001/demo/web:v2 \\
+      --commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --build-number 2 \\
+      --build-url https://jenkins.example.com/job/demo-web/2/ --wait 120
+
 MSG
 exec dotnet run --project src/ReleaseGate.Web -c Release --no-launch-profile --no-build

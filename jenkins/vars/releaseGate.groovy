@@ -4,6 +4,7 @@
 //   releaseGate.submit(application: 'orders-api', image: "$REGISTRY/orders-api:$BUILD_NUMBER")
 //   releaseGate.waitFor(phase: 'AwaitingSignOff,Approved', timeout: 1800, interval: 15)
 //   releaseGate.reportBuild(status: 'failed')
+//   releaseGate.deployDevelopment(image: "$REGISTRY/orders-api:$BUILD_NUMBER", wait: 600)   // a develop build
 //
 // Each step is one `sh` of the callback client, scripts/jenkins/releasegate.sh (or the folder named by
 // RELEASEGATE_SCRIPTS), so what it sends shows in the build log and tests/jenkinsfile can list and run it.
@@ -41,6 +42,14 @@ def reportBuild(Map args) {
         " --build-number ${q(args.buildNumber ?: '$BUILD_NUMBER')} --build-url ${q(args.buildUrl ?: '$BUILD_URL')}" +
         " --branch ${q(args.branch ?: '${BRANCH_NAME:-}')} --commit ${q(args.commit ?: '${GIT_COMMIT:-$(git rev-parse HEAD)}')}" +
         " --culprits ${q(args.culprits ?: '$(git log -1 --format=%ae)')}${logTail}"
+}
+
+/** Deploys a develop build to the application's development environment (no sign-off, newest build wins, never promoted). */
+def deployDevelopment(Map args) {
+    require('deployDevelopment', args, 'image')
+    sh "${client('releasegate.sh')} develop --application ${q(args.application ?: '$RELEASEGATE_APPLICATION')} --image ${q(args.image)}" +
+        " --commit ${q(args.commit ?: '${GIT_COMMIT:-$(git rev-parse HEAD)}')} --branch ${q(args.branch ?: '${BRANCH_NAME:-develop}')}" +
+        " --build-number ${q(args.buildNumber ?: '$BUILD_NUMBER')} --build-url ${q(args.buildUrl ?: '$BUILD_URL')} --wait ${args.wait ?: 600}"
 }
 
 // The client scripts, where this repository keeps them unless RELEASEGATE_SCRIPTS names another folder.

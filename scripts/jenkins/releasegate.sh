@@ -15,6 +15,11 @@ Commands
       [--digest sha256:...] [--branch B] [--changes-file F]   (F: JSON array of {commit,author,message})
       [--print-id]     print only the candidate id on stdout (default: the JSON answer)
       [--id-file F]    also write the candidate id to F
+  develop       deploy a develop build to the application's development environment (no sign-off, the newest
+                build wins, never promoted)             POST /api/v1/development-deployments
+      --application A --image IMG --commit C --build-number N --build-url U [--branch B] [--digest sha256:...]
+      [--wait SECONDS (0: do not wait)]  until the build runs there: exit 3 if its deployment failed, 4 on timeout
+      [--interval SECONDS (5)]
   report-build  report a finished build                 POST /api/v1/builds (202)
       --application A --status failed|unstable|aborted|succeeded --build-number N --build-url U
       [--branch B] [--commit C] [--culprits "a,b"] [--log-tail-file F]  (last 16 KiB are sent)
@@ -33,8 +38,8 @@ Environment (never options, so that nothing secret shows in ps)
 
 Exit codes
   0 done   1 the portal refused the request (4xx/5xx; title and detail on stderr)
-  2 usage or configuration error   3 (wait) the candidate reached a failure phase not asked for
-  4 (wait) timeout   5 the portal could not be reached
+  2 usage or configuration error   3 (wait) the candidate reached a failure phase not asked for;
+  (develop --wait) the development deployment failed   4 (wait, develop --wait) timeout   5 the portal could not be reached
 EOF
 }
 
@@ -205,6 +210,83 @@ cmd_submit() {
   if [[ $print_id -eq 1 ]]; then printf '%s\n' "$id"; else cat "$TMP/answer"; echo; fi
 }
 
+# ---- develop --------------------------------------------------------------------------------------
+cmd_develop() {
+  local application="" image="" digest="" commit="" branch="" build="" url="" wait=0 interval=5
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --application) application=${2-}; shift 2 ;;
+      --image) image=${2-}; shift 2 ;;
+      --digest) digest=${2-}; shift 2 ;;
+      --commit) commit=${2-}; shift 2 ;;
+      --branch) branch=${2-}; shift 2 ;;
+      --build-number) build=${2-}; shift 2 ;;
+      --build-url) url=${2-}; shift 2 ;;
+      --wait) wait=${2-}; shift 2 ;;
+      --interval) interval=${2-}; shift 2 ;;
+      -h|--help) usage; exit 0 ;;
+      *) die_usage "develop: unknown option '$1'" ;;
+    esac
+  done
+  need --application "$application"; need --image "$image"; need --commit "$commit"
+  need --build-number "$build"; need --build-url "$url"
+  is_int "$build" || die_usage "--build-number must be a non-negative integer"
+  is_int "$wait" || die_usage "--wait must be a whole number of seconds"
+  is_int "$interval" && (( interval > 0 )) || die_usage "--interval must be a positive whole number of seconds"
+  load_config
+  local body=$TMP/body
+  jq -cn --arg application "$application" --arg image "$image" --arg digest "$digest" --arg commit "$commit" \
+    --arg branch "$branch" --argjson buildNumber "$build" --arg buildUrl "$url" '
+    { application: $application, image: $image }
+    + (if $digest != "" then { digest: $digest } else {} end)
+    + { commit: $commit }
+    + (if $branch != "" then { branch: $branch } else {} end)
+    + { buildNumber: $buildNumber, buildUrl: $buildUrl }' \
+    | tr -d '\n' >"$body"
+
+  local rc=0
+  request POST /api/v1/development-deployments "$body" "$(idempotency_key develop "$application" "$build" "$body")" || rc=$?
+  [[ $rc -eq 0 ]] || { log "develop: the portal at $BASE_URL could not be reached"; exit 5; }
+  if [[ "$HTTP_STATUS" != 2* ]]; then report_problem develop; exit 1; fi
+  cat "$TMP/answer"; echo
+  if [[ "$(jq -r '.taken' "$TMP/answer")" != true ]]; then
+    # Newest wins: a late older build leaves the environment to the newer one, which is no failure of this build.
+    log "development of $application keeps build $(jq -r '.development.buildNumber' "$TMP/answer") ($(jq -r '.development.state' "$TMP/answer")); build $build was not deployed"
+    exit 0
+  fi
+  log "development of $application: build $build queued"
+  (( wait > 0 )) || exit 0
+
+  local empty=$TMP/empty deadline=$(( $(date +%s) + wait )) last="" state polls=0
+  : >"$empty"
+  while :; do
+    rc=0
+    request GET "/api/v1/applications/$application" "$empty" || rc=$?
+    polls=$((polls + 1))
+    if [[ $rc -ne 0 ]]; then
+      [[ $polls -eq 1 ]] && { log "develop: the portal at $BASE_URL could not be reached"; exit 5; }
+    elif [[ "$HTTP_STATUS" != 2* ]]; then
+      report_problem develop; exit 1
+    else
+      if [[ "$(jq -r '.development.buildNumber // -1' "$TMP/answer")" != "$build" ]]; then
+        log "development of $application: build $(jq -r '.development.buildNumber' "$TMP/answer") took the place of build $build"
+        exit 0
+      fi
+      state=$(jq -r '.development.state // ""' "$TMP/answer")
+      [[ "$state" != "$last" ]] && { log "development of $application: $state$(jq -r 'if .development.progress then " (\(.development.progress))" else "" end' "$TMP/answer")"; last=$state; }
+      case "$state" in
+        Running) log "development of $application runs build $build at $(jq -r '.development.url' "$TMP/answer")"; exit 0 ;;
+        Failed) log "development of $application: build $build failed: $(jq -r '.development.reason // ""' "$TMP/answer")"; exit 3 ;;
+      esac
+    fi
+    if (( $(date +%s) + interval > deadline )); then
+      log "timeout: development of $application is ${last:-unknown} after ${wait}s"
+      exit 4
+    fi
+    sleep "$interval"
+  done
+}
+
 # ---- report-build -------------------------------------------------------------------------------
 cmd_report_build() {
   local application="" status="" build="" url="" branch="" commit="" culprits="" logfile=""
@@ -325,6 +407,7 @@ cmd_get() {
 command=$1; shift
 case "$command" in
   submit) cmd_submit "$@" ;;
+  develop) cmd_develop "$@" ;;
   report-build) cmd_report_build "$@" ;;
   wait) cmd_wait "$@" ;;
   get) cmd_get "$@" ;;

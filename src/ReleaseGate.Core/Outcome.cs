@@ -46,6 +46,7 @@ public enum RefusalCode
     Frozen,
     /// <summary>A Swarm service the portal did not make and no application declares: read-only.</summary>
     NotManaged,
+    NoDevelopmentEnvironment,
 }
 
 /// <summary>Why a use case said no: a code, and one or more problems each naming its field ("" for the whole request).</summary>

@@ -4,4 +4,6 @@ namespace ReleaseGate.Core;
 public sealed class PortalLinks(Uri publicUrl)
 {
     public string Candidate(Guid id) => new Uri(publicUrl, $"candidates/{id}").ToString();
+
+    public string Board() => publicUrl.ToString();
 }

@@ -7,6 +7,7 @@ using ReleaseGate.Core.Board;
 using ReleaseGate.Core.Builds;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
+using ReleaseGate.Core.Development;
 using ReleaseGate.Core.Mail;
 using ReleaseGate.Core.Promotions;
 using ReleaseGate.Core.Releases;
@@ -44,6 +45,8 @@ public static class UseCases
         .AddScoped<SendDueMail>()
         .AddScoped<DeployCandidate>()
         .AddScoped<RedeployCandidate>()
+        .AddScoped<RegisterDevelopmentBuild>()
+        .AddScoped<DeployDevelopment>()
         .AddScoped<ListCandidates>()
         .AddScoped<SignOffCandidate>()
         .AddScoped<WithdrawApproval>()

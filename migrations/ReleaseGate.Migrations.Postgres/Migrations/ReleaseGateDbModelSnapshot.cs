@@ -389,6 +389,72 @@ namespace ReleaseGate.Migrations.Postgres.Migrations
                     b.ToTable("CandidateEvents");
                 });
 
+            modelBuilder.Entity("ReleaseGate.Core.Development.DevelopmentDeployment", b =>
+                {
+                    b.Property<int>("ApplicationId")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("Attempt")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Branch")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("BuildNumber")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("BuildUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Commit")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<Guid>("ConcurrencyToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("uuid");
+
+                    b.Property<long?>("DeployedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LogTail")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Progress")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("StateChangedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Url")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("ApplicationId");
+
+                    b.ToTable("DevelopmentDeployments");
+                });
+
             modelBuilder.Entity("ReleaseGate.Core.Integrations.DataProtectionKeyRow", b =>
                 {
                     b.Property<int>("Id")
@@ -1121,6 +1187,74 @@ namespace ReleaseGate.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("ReleaseGate.Core.Applications.Application", b =>
                 {
+                    b.OwnsOne("ReleaseGate.Core.Applications.TestEnvironmentSpec", "Development", b1 =>
+                        {
+                            b1.Property<int>("ApplicationId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("ContainerName")
+                                .IsRequired()
+                                .HasColumnType("text");
+
+                            b1.Property<int>("ContainerPort")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("EnvironmentVariables")
+                                .IsRequired()
+                                .HasColumnType("text");
+
+                            b1.Property<string>("HealthPath")
+                                .IsRequired()
+                                .HasColumnType("text");
+
+                            b1.Property<int>("HealthTimeoutSeconds")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("PublishedPort")
+                                .HasColumnType("integer");
+
+                            b1.HasKey("ApplicationId");
+
+                            b1.ToTable("Applications");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApplicationId");
+                        });
+
+                    b.OwnsOne("ReleaseGate.Core.Applications.TestEnvironmentSpec", "TestEnvironment", b1 =>
+                        {
+                            b1.Property<int>("ApplicationId")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("ContainerName")
+                                .IsRequired()
+                                .HasColumnType("text");
+
+                            b1.Property<int>("ContainerPort")
+                                .HasColumnType("integer");
+
+                            b1.Property<string>("EnvironmentVariables")
+                                .IsRequired()
+                                .HasColumnType("text");
+
+                            b1.Property<string>("HealthPath")
+                                .IsRequired()
+                                .HasColumnType("text");
+
+                            b1.Property<int>("HealthTimeoutSeconds")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("PublishedPort")
+                                .HasColumnType("integer");
+
+                            b1.HasKey("ApplicationId");
+
+                            b1.ToTable("Applications");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApplicationId");
+                        });
+
                     b.OwnsOne("ReleaseGate.Core.Applications.RolloutPolicy", "Rollout", b1 =>
                         {
                             b1.Property<int>("ApplicationId")
@@ -1200,39 +1334,7 @@ namespace ReleaseGate.Migrations.Postgres.Migrations
                                 .HasForeignKey("ApplicationId");
                         });
 
-                    b.OwnsOne("ReleaseGate.Core.Applications.TestEnvironmentSpec", "TestEnvironment", b1 =>
-                        {
-                            b1.Property<int>("ApplicationId")
-                                .HasColumnType("integer");
-
-                            b1.Property<string>("ContainerName")
-                                .IsRequired()
-                                .HasColumnType("text");
-
-                            b1.Property<int>("ContainerPort")
-                                .HasColumnType("integer");
-
-                            b1.Property<string>("EnvironmentVariables")
-                                .IsRequired()
-                                .HasColumnType("text");
-
-                            b1.Property<string>("HealthPath")
-                                .IsRequired()
-                                .HasColumnType("text");
-
-                            b1.Property<int>("HealthTimeoutSeconds")
-                                .HasColumnType("integer");
-
-                            b1.Property<int>("PublishedPort")
-                                .HasColumnType("integer");
-
-                            b1.HasKey("ApplicationId");
-
-                            b1.ToTable("Applications");
-
-                            b1.WithOwner()
-                                .HasForeignKey("ApplicationId");
-                        });
+                    b.Navigation("Development");
 
                     b.Navigation("Rollout")
                         .IsRequired();
@@ -1262,6 +1364,17 @@ namespace ReleaseGate.Migrations.Postgres.Migrations
                         .HasForeignKey("CandidateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Development.DevelopmentDeployment", b =>
+                {
+                    b.HasOne("ReleaseGate.Core.Applications.Application", "Application")
+                        .WithOne()
+                        .HasForeignKey("ReleaseGate.Core.Development.DevelopmentDeployment", "ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
                 });
 
             modelBuilder.Entity("ReleaseGate.Core.Promotions.Promotion", b =>

@@ -373,6 +373,72 @@ namespace ReleaseGate.Migrations.Migrations
                     b.ToTable("CandidateEvents");
                 });
 
+            modelBuilder.Entity("ReleaseGate.Core.Development.DevelopmentDeployment", b =>
+                {
+                    b.Property<int>("ApplicationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Attempt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Branch")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BuildNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BuildUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Commit")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConcurrencyToken")
+                        .IsConcurrencyToken()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DeployedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Digest")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LogTail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Progress")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RequestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StateChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ApplicationId");
+
+                    b.ToTable("DevelopmentDeployments");
+                });
+
             modelBuilder.Entity("ReleaseGate.Core.Integrations.DataProtectionKeyRow", b =>
                 {
                     b.Property<int>("Id")
@@ -1085,6 +1151,74 @@ namespace ReleaseGate.Migrations.Migrations
 
             modelBuilder.Entity("ReleaseGate.Core.Applications.Application", b =>
                 {
+                    b.OwnsOne("ReleaseGate.Core.Applications.TestEnvironmentSpec", "Development", b1 =>
+                        {
+                            b1.Property<int>("ApplicationId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("ContainerName")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("ContainerPort")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("EnvironmentVariables")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("HealthPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("HealthTimeoutSeconds")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("PublishedPort")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("ApplicationId");
+
+                            b1.ToTable("Applications");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApplicationId");
+                        });
+
+                    b.OwnsOne("ReleaseGate.Core.Applications.TestEnvironmentSpec", "TestEnvironment", b1 =>
+                        {
+                            b1.Property<int>("ApplicationId")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("ContainerName")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("ContainerPort")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("EnvironmentVariables")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("HealthPath")
+                                .IsRequired()
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("HealthTimeoutSeconds")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("PublishedPort")
+                                .HasColumnType("INTEGER");
+
+                            b1.HasKey("ApplicationId");
+
+                            b1.ToTable("Applications");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ApplicationId");
+                        });
+
                     b.OwnsOne("ReleaseGate.Core.Applications.RolloutPolicy", "Rollout", b1 =>
                         {
                             b1.Property<int>("ApplicationId")
@@ -1164,39 +1298,7 @@ namespace ReleaseGate.Migrations.Migrations
                                 .HasForeignKey("ApplicationId");
                         });
 
-                    b.OwnsOne("ReleaseGate.Core.Applications.TestEnvironmentSpec", "TestEnvironment", b1 =>
-                        {
-                            b1.Property<int>("ApplicationId")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("ContainerName")
-                                .IsRequired()
-                                .HasColumnType("TEXT");
-
-                            b1.Property<int>("ContainerPort")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("EnvironmentVariables")
-                                .IsRequired()
-                                .HasColumnType("TEXT");
-
-                            b1.Property<string>("HealthPath")
-                                .IsRequired()
-                                .HasColumnType("TEXT");
-
-                            b1.Property<int>("HealthTimeoutSeconds")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<int>("PublishedPort")
-                                .HasColumnType("INTEGER");
-
-                            b1.HasKey("ApplicationId");
-
-                            b1.ToTable("Applications");
-
-                            b1.WithOwner()
-                                .HasForeignKey("ApplicationId");
-                        });
+                    b.Navigation("Development");
 
                     b.Navigation("Rollout")
                         .IsRequired();
@@ -1226,6 +1328,17 @@ namespace ReleaseGate.Migrations.Migrations
                         .HasForeignKey("CandidateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("ReleaseGate.Core.Development.DevelopmentDeployment", b =>
+                {
+                    b.HasOne("ReleaseGate.Core.Applications.Application", "Application")
+                        .WithOne()
+                        .HasForeignKey("ReleaseGate.Core.Development.DevelopmentDeployment", "ApplicationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Application");
                 });
 
             modelBuilder.Entity("ReleaseGate.Core.Promotions.Promotion", b =>

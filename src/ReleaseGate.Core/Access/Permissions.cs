@@ -8,7 +8,7 @@ public enum PortalAction
     Approve, Reject, WithdrawApproval, Redeploy,
     EditSchedule, RetryPromotion, ReleaseNow, Restore, ResumeRollout, RollBack,
     Scale, ManageApplications, ManageIntegrations, ManageUsers, RemoveService, ReadAudit,
-    RegisterCandidate, ReportBuild,
+    RegisterCandidate, ReportBuild, DeployDevelopment,
 }
 
 /// <summary>Who may act besides the roles: a signed integration, or nobody signed in.</summary>
@@ -51,6 +51,7 @@ public static class Permissions
         [PortalAction.ReadAudit] = ReadAuditRoles.Split(','),
         [PortalAction.RegisterCandidate] = [Principals.Integration],
         [PortalAction.ReportBuild] = [Principals.Integration],
+        [PortalAction.DeployDevelopment] = [Principals.Integration],
     };
 
     /// <summary>The roles (and pseudo-roles) that may do <paramref name="action"/>.</summary>

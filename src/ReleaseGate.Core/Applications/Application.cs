@@ -12,6 +12,11 @@ public sealed class Application
     public required string ProductionRepository { get; set; }
     public required string SwarmService { get; set; }
     public TestEnvironmentSpec TestEnvironment { get; set; } = new();
+    /// <summary>
+    /// Where develop builds run, on the test host beside the test environment (its own container and port): no sign-off,
+    /// the newest build wins, never promoted. Null: the application has no development environment.
+    /// </summary>
+    public TestEnvironmentSpec? Development { get; set; }
     public int RequiredApprovals { get; set; } = 1;
     /// <summary>Off by default: a QA who wrote one of the candidate's commits cannot approve it (four eyes).</summary>
     public bool AllowCommitAuthorsToApprove { get; set; }
@@ -37,6 +42,7 @@ public sealed class Application
         TeamEmails = other.TeamEmails;
         QaEmails = other.QaEmails;
         TestEnvironment = other.TestEnvironment;
+        Development = other.Development;
         Rollout = other.Rollout;
         Swarm = other.Swarm;
         ConcurrencyToken = Guid.NewGuid();

@@ -43,6 +43,8 @@ public sealed class ApplicationForm
     public string ServiceEnvironmentVariables { get; set; } = "";
     public int StopGracePeriodSeconds { get; set; } = 10;
     public bool ManagedByFile { get; private set; }
+    /// <summary>The development environment, kept as it is through an edit here (it is declared in the applications file).</summary>
+    public TestEnvironmentSpec? Development { get; set; }
 
     public const string EnvironmentVariablesField = "testEnvironment.environmentVariables";
     public const string ServiceEnvironmentVariablesField = "swarm.environmentVariables";
@@ -59,6 +61,7 @@ public sealed class ApplicationForm
         ContainerPort = a.TestEnvironment.ContainerPort,
         EnvironmentVariables = string.Join("\n", a.TestEnvironment.EnvironmentVariables.Select(kv => $"{kv.Key}={kv.Value}")),
         HealthPath = a.TestEnvironment.HealthPath, HealthTimeoutSeconds = a.TestEnvironment.HealthTimeoutSeconds,
+        Development = a.Development,
         Parallelism = a.Rollout.Parallelism, DelaySeconds = a.Rollout.DelaySeconds, MonitorSeconds = a.Rollout.MonitorSeconds,
         FailureAction = a.Rollout.FailureAction, Order = a.Rollout.Order, ManagedByFile = a.ManagedByFile,
         MaxFailureRatio = a.Rollout.MaxFailureRatio, TimeoutSeconds = a.Rollout.TimeoutSeconds, SmokeUrl = a.Rollout.SmokeUrl,
@@ -90,6 +93,7 @@ public sealed class ApplicationForm
                 HealthPath = HealthPath.Trim(),
                 HealthTimeoutSeconds = HealthTimeoutSeconds,
             },
+            Development = Development,
             Rollout = new RolloutPolicy
             {
                 Parallelism = Parallelism, DelaySeconds = DelaySeconds, MonitorSeconds = MonitorSeconds,

@@ -35,17 +35,16 @@ public static partial class ApplicationRules
             foreach (var mail in list.Where(m => !MailAddress.TryCreate(m, out _)))
                 yield return new FieldProblem(field, $"'{mail}' is not a mail address.", $"'{mail}' 不是有效的邮箱地址。");
 
-        var t = a.TestEnvironment;
-        if (!ContainerNamePattern().IsMatch(t.ContainerName ?? ""))
-            yield return new FieldProblem("testEnvironment.containerName", "must be a container name (letters, digits, '-', '_', '.').", "必须是容器名(字母、数字、'-'、'_'、'.')。");
-        if (t.PublishedPort is < 1 or > 65535)
-            yield return new FieldProblem("testEnvironment.publishedPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
-        if (t.ContainerPort is < 1 or > 65535)
-            yield return new FieldProblem("testEnvironment.containerPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
-        if (string.IsNullOrEmpty(t.HealthPath) || t.HealthPath[0] != '/')
-            yield return new FieldProblem("testEnvironment.healthPath", "must start with '/'.", "必须以 '/' 开头。");
-        if (t.HealthTimeoutSeconds is < 1 or > 3600)
-            yield return new FieldProblem("testEnvironment.healthTimeoutSeconds", "must be between 1 and 3600.", "必须在 1 到 3600 之间。");
+        foreach (var problem in EnvironmentProblems("testEnvironment", a.TestEnvironment)) yield return problem;
+        if (a.Development is { } d)
+        {
+            foreach (var problem in EnvironmentProblems("development", d)) yield return problem;
+            // Both run on the test host side by side: neither may take the other's name or port.
+            if (string.Equals(d.ContainerName, a.TestEnvironment.ContainerName, StringComparison.Ordinal))
+                yield return new FieldProblem("development.containerName", "must differ from the test environment's container name.", "必须与测试环境的容器名不同。");
+            if (d.PublishedPort == a.TestEnvironment.PublishedPort)
+                yield return new FieldProblem("development.publishedPort", "must differ from the test environment's published port.", "必须与测试环境的发布端口不同。");
+        }
 
         var r = a.Rollout;
         if (r.Parallelism is < 0 or > 100) yield return new FieldProblem("rollout.parallelism", "must be between 0 (all at once) and 100.", "必须在 0(全部同时)到 100 之间。");
@@ -61,6 +60,21 @@ public static partial class ApplicationRules
         if (sw.StopGracePeriodSeconds is < 0 or > 3600) yield return new FieldProblem("swarm.stopGracePeriodSeconds", "must be between 0 and 3600.", "必须在 0 到 3600 之间。");
         foreach (var port in sw.PublishedPorts.Where(p => !IsPortPair(p)))
             yield return new FieldProblem("swarm.publishedPorts", $"'{port}' must be PUBLISHED:TARGET (or one port), each between 1 and 65535.", $"'{port}' 必须是 发布端口:目标端口(或单个端口),均在 1 到 65535 之间。");
+    }
+
+    /// <summary>A container on the test host (the test environment, or the development one), its fields under <paramref name="prefix"/>.</summary>
+    private static IEnumerable<FieldProblem> EnvironmentProblems(string prefix, TestEnvironmentSpec t)
+    {
+        if (!ContainerNamePattern().IsMatch(t.ContainerName ?? ""))
+            yield return new FieldProblem($"{prefix}.containerName", "must be a container name (letters, digits, '-', '_', '.').", "必须是容器名(字母、数字、'-'、'_'、'.')。");
+        if (t.PublishedPort is < 1 or > 65535)
+            yield return new FieldProblem($"{prefix}.publishedPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
+        if (t.ContainerPort is < 1 or > 65535)
+            yield return new FieldProblem($"{prefix}.containerPort", "must be a port between 1 and 65535.", "必须是 1 到 65535 之间的端口。");
+        if (string.IsNullOrEmpty(t.HealthPath) || t.HealthPath[0] != '/')
+            yield return new FieldProblem($"{prefix}.healthPath", "must start with '/'.", "必须以 '/' 开头。");
+        if (t.HealthTimeoutSeconds is < 1 or > 3600)
+            yield return new FieldProblem($"{prefix}.healthTimeoutSeconds", "must be between 1 and 3600.", "必须在 1 到 3600 之间。");
     }
 
     /// <summary>"8080" or "18080:8080": what the Swarm adapter publishes in host mode.</summary>

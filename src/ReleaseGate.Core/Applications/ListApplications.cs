@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Development;
 using ReleaseGate.Core.Releases;
 
 namespace ReleaseGate.Core.Applications;
@@ -7,7 +8,8 @@ namespace ReleaseGate.Core.Applications;
 /// <summary>What production runs: the newest succeeded release, with its candidate's commit when it came from one.</summary>
 public sealed record ProductionRelease(string Version, string Digest, string? Commit, DateTimeOffset ReleasedAt);
 
-public sealed record ApplicationWithProduction(Application Application, ProductionRelease? Production);
+/// <param name="Development">What runs in its development environment, when it has one and a develop build came.</param>
+public sealed record ApplicationWithProduction(Application Application, ProductionRelease? Production, DevelopmentDeployment? Development = null);
 
 /// <summary>Applications by slug (all, or the one asked for), each with what production runs.</summary>
 public sealed class ListApplications(IDbContextFactory<ReleaseGateDb> dbs)
@@ -25,8 +27,10 @@ public sealed class ListApplications(IDbContextFactory<ReleaseGateDb> dbs)
         var candidateIds = releases.Where(r => r.CandidateId != null).Select(r => r.CandidateId!.Value).ToList();
         var commits = await db.Candidates.AsNoTracking().Where(c => candidateIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Commit, ct);
+        var development = await db.DevelopmentDeployments.AsNoTracking().Where(d => ids.Contains(d.ApplicationId))
+            .ToDictionaryAsync(d => d.ApplicationId, ct);
         return list.Select(a => new ApplicationWithProduction(a, releases.FirstOrDefault(r => r.ApplicationId == a.Id) is { } r
             ? new ProductionRelease(r.Version, r.Digest, r.CandidateId is { } c ? commits.GetValueOrDefault(c) : null, r.FinishedAt ?? r.StartedAt)
-            : null)).ToList();
+            : null, development.GetValueOrDefault(a.Id))).ToList();
     }
 }

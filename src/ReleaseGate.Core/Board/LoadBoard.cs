@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
+using ReleaseGate.Core.Development;
 using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Schedule;
 using ReleaseGate.Core.SignOffs;
@@ -13,9 +14,12 @@ public sealed record CandidateSummary(
     Guid Id, string Version, string Digest, string Commit, CandidatePhase Phase,
     int Approvals, string? TestUrl, DateTimeOffset RegisteredAt, string SubmittedBy, bool ViewerVoted);
 
+/// <summary>What the development environment runs: the newest develop build, outside the gate.</summary>
+public sealed record DevelopmentSummary(string Version, int BuildNumber, DevelopmentState State, string? Url, string? Reason);
+
 public sealed record BoardRow(
     int ApplicationId, string Slug, string DisplayName, int RequiredApprovals,
-    ProductionState? Production, CandidateSummary? Candidate, NextCutoff? Cutoff);
+    ProductionState? Production, CandidateSummary? Candidate, NextCutoff? Cutoff, DevelopmentSummary? Development = null);
 
 /// <summary>One row per application: what production runs, the candidate now in play and the next cutoff.</summary>
 public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalendar calendar, TimeProvider time)
@@ -50,6 +54,10 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
                 viewer != null && c.SignOffs.Any(s => s.WithdrawnAt == null && s.User == viewer)))
             .ToDictionaryAsync(c => c.Id, ct);
 
+        var development = await db.DevelopmentDeployments.AsNoTracking()
+            .Select(d => new { d.ApplicationId, Summary = new DevelopmentSummary(d.Version, d.BuildNumber, d.State, d.Url, d.Reason) })
+            .ToDictionaryAsync(d => d.ApplicationId, d => d.Summary, ct);
+
         var now = time.GetUtcNow();
         var windows = await db.ReleaseWindows.AsNoTracking().Where(w => w.Enabled).ToListAsync(ct);
         var freezes = await db.Freezes.AsNoTracking().Where(f => f.EndsAt == null || f.EndsAt > now).ToListAsync(ct);
@@ -57,7 +65,7 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
         return apps.Select(a => new BoardRow(a.Id, a.Slug, a.DisplayName, a.RequiredApprovals,
                 a.ReleaseId is { } r ? production.GetValueOrDefault(r) : null,
                 a.CandidateId is { } c ? candidates.GetValueOrDefault(c) : null,
-                calendar.Next(windows, freezes, a.Slug, now)))
+                calendar.Next(windows, freezes, a.Slug, now), development.GetValueOrDefault(a.Id)))
             .ToList();
     }
 }

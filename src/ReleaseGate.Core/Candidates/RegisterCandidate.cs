@@ -35,19 +35,9 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Slug == request.Application, ct);
         if (app is null)
             return new Refusal(RefusalCode.UnknownApplication, "application", $"There is no application '{request.Application}'.", $"没有名为 '{request.Application}' 的应用。");
-        if (!string.Equals(request.Repository, app.StagingRepository, StringComparison.Ordinal))
-            return new Refusal(RefusalCode.WrongRepository, "image",
-                $"The image must come from {app.StagingRepository}, the staging repository of '{app.Slug}', not from {request.Repository}.",
-                $"镜像必须来自 '{app.Slug}' 的预发布仓库 {app.StagingRepository},而不是 {request.Repository}。");
-
-        var served = await registry.ResolveDigestAsync(request.Repository, request.Tag, ct);
-        if (served is null)
-            return new Refusal(RefusalCode.ImageNotFound, "image",
-                $"The staging registry has no image {request.Repository}:{request.Tag}.", $"预发布仓库中没有镜像 {request.Repository}:{request.Tag}。");
-        if (request.Digest is not null && request.Digest != served)
-            return new Refusal(RefusalCode.DigestMismatch, "digest",
-                $"The staging registry serves {served} for {request.Repository}:{request.Tag}, not {request.Digest}.",
-                $"预发布仓库为 {request.Repository}:{request.Tag} 提供的是 {served},而不是 {request.Digest}。");
+        var resolved = await StagingImage.ResolveAsync(registry, app, request.Repository, request.Tag, request.Digest, ct);
+        if (resolved.Refusal is { } wrongImage) return wrongImage;
+        var served = resolved.Value!;
 
         var existing = await db.Candidates.Include(c => c.Application)
             .Where(c => c.ApplicationId == app.Id && c.Digest == served && c.Version == request.Tag && c.BuildNumber == request.BuildNumber)

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
+using ReleaseGate.Core.Development;
 using ReleaseGate.Core.Integrations;
 using ReleaseGate.Core.Mail;
 using ReleaseGate.Core.Promotions;
@@ -37,6 +38,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     public DbSet<Promotion> Promotions => Set<Promotion>();
     public DbSet<Release> Releases => Set<Release>();
     public DbSet<Rollout> Rollouts => Set<Rollout>();
+    public DbSet<DevelopmentDeployment> DevelopmentDeployments => Set<DevelopmentDeployment>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Integration> Integrations => Set<Integration>();
@@ -56,6 +58,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         conventions.Properties<ActorKind>().HaveConversion<string>().HaveMaxLength(16);
         conventions.Properties<RolloutFailureAction>().HaveConversion<string>().HaveMaxLength(16);
         conventions.Properties<RolloutOrder>().HaveConversion<string>().HaveMaxLength(16);
+        conventions.Properties<DevelopmentState>().HaveConversion<string>().HaveMaxLength(16);
     }
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -68,6 +71,12 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.Property(a => a.ConcurrencyToken).IsConcurrencyToken();
             e.OwnsOne(a => a.TestEnvironment, t =>
                 t.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>()));
+            // Optional: null columns for an application without one; the container name tells a declared one apart.
+            e.OwnsOne(a => a.Development, t =>
+            {
+                t.Property(x => x.ContainerName).IsRequired();
+                t.Property(x => x.EnvironmentVariables).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>());
+            });
             // Defaults for the rows that existed before these columns; the sentinels make EF always write the value itself.
             e.OwnsOne(a => a.Rollout, r => r.Property(x => x.TimeoutSeconds).HasDefaultValue(600).HasSentinel(int.MinValue));
             e.OwnsOne(a => a.Swarm, s =>
@@ -121,6 +130,13 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.HasKey(r => r.ReleaseId);
             e.HasOne<Release>().WithOne().HasForeignKey<Rollout>(r => r.ReleaseId);
             e.Property(r => r.Tasks).HasConversion(Json<List<RolloutTask>>(), JsonComparer<List<RolloutTask>>());
+        });
+
+        model.Entity<DevelopmentDeployment>(e =>
+        {
+            e.HasKey(d => d.ApplicationId);
+            e.HasOne(d => d.Application).WithOne().HasForeignKey<DevelopmentDeployment>(d => d.ApplicationId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(d => d.ConcurrencyToken).IsConcurrencyToken();
         });
 
         model.Entity<AuditEvent>(e =>

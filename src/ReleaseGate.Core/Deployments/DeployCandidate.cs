@@ -26,7 +26,7 @@ public sealed class DeployCandidate(
             if (!await StepAsync(candidateId, $"Pulling {spec.Image}", ct)) return true;
             await host.PullAsync(spec.Image, ct);
             if (!await StepAsync(candidateId, "Replacing the previous test container", ct)) return true;
-            await host.RemoveAsync(spec.Name, spec.Labels[Labels.Application], ct);
+            await host.RemoveAsync(spec, ct);
             if (!await StepAsync(candidateId, "Starting the container", ct)) return true;
             var containerId = await host.StartAsync(spec, ct);
             if (!await StepAsync(candidateId, $"Waiting for health at {spec.HealthUrl}", ct)) return true;
@@ -57,6 +57,12 @@ public sealed class DeployCandidate(
         public const string Candidate = "releasegate.candidate";
         public const string Digest = "releasegate.digest";
         public const string Version = "releasegate.version";
+        /// <summary>Set on development containers only ("development"); a test container has none.</summary>
+        public const string Environment = "releasegate.environment";
+
+        /// <summary>Which environment of its application a container belongs to: "test" when it says none.</summary>
+        public static string EnvironmentOf(IReadOnlyDictionary<string, string>? labels) =>
+            labels is not null && labels.TryGetValue(Environment, out var e) && e.Length > 0 ? e : "test";
     }
 
     /// <summary>Moves the candidate to Deploying (or resumes a deployment cut short) and says what to run.</summary>

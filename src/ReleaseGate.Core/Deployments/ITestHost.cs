@@ -20,8 +20,11 @@ public interface ITestHost
 
     Task PullAsync(string image, CancellationToken ct);
 
-    /// <summary>Removes the application's containers: by name, and any labelled with the application.</summary>
-    Task RemoveAsync(string containerName, string application, CancellationToken ct);
+    /// <summary>
+    /// Removes what <paramref name="container"/> replaces: the container of its name, and any labelled with its application
+    /// in the same environment (test, or development: <see cref="DeployCandidate.Labels.Environment"/>).
+    /// </summary>
+    Task RemoveAsync(TestContainer container, CancellationToken ct);
 
     /// <summary>Creates and starts the container; returns its id.</summary>
     Task<string> StartAsync(TestContainer container, CancellationToken ct);

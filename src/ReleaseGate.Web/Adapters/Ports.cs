@@ -1,5 +1,6 @@
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
+using ReleaseGate.Core.Development;
 using ReleaseGate.Core.Mail;
 using ReleaseGate.Core.Promotions;
 using ReleaseGate.Core.Releases;
@@ -36,6 +37,8 @@ public static class Ports
         // Deployments: the test Docker host (Docker.DotNet), and the durable queue of deployments (Quartz).
         services.AddSingleton<ITestHost, DockerTestHost>();
         services.AddSingleton<IDeploymentQueue, QuartzDeploymentQueue>();
+        // Development: develop builds run on the same test host, queued durably per application (Quartz).
+        services.AddSingleton<IDevelopmentQueue, QuartzDevelopmentQueue>();
         // Mail: the outbox is sent over SMTP (MailKit).
         services.AddSingleton<IMailTransport, SmtpMailTransport>();
         // Schedule: when a window's cron fires next (Quartz's cron reader).

@@ -12,6 +12,7 @@ public static class ApiEndpoints
         var jenkins = v1.MapGroup("").AddEndpointFilter<SignedRequest>().WithTags("Jenkins callback API");
         jenkins.MapCandidatesApi();
         jenkins.MapBuildsApi();
+        jenkins.MapDevelopmentApi();
         var people = v1.MapGroup("").AddEndpointFilter<PersonOrSignature>().WithTags("People's API");
         people.MapMeApi();
         people.MapApplicationsApi();

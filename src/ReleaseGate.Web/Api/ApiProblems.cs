@@ -59,6 +59,7 @@ public static class ApiProblems
         RefusalCode.AccountDisabled or RefusalCode.MissingRole or RefusalCode.Submitter or RefusalCode.CommitAuthor or RefusalCode.NotManaged
             => StatusCodes.Status403Forbidden,
         RefusalCode.UnknownApplication or RefusalCode.WrongRepository or RefusalCode.ImageNotFound or RefusalCode.DigestMismatch
+            or RefusalCode.NoDevelopmentEnvironment
             => StatusCodes.Status422UnprocessableEntity,
         _ => StatusCodes.Status409Conflict,
     };

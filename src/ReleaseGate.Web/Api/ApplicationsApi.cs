@@ -1,4 +1,5 @@
 using ReleaseGate.Core.Applications;
+using ReleaseGate.Core.Development;
 
 namespace ReleaseGate.Web.Api;
 
@@ -7,9 +8,14 @@ public static class ApplicationsApi
 {
     public sealed record ProductionView(string Version, string Digest, string? Commit, DateTimeOffset ReleasedAt);
 
+    /// <summary>What runs in the development environment: the newest develop build, its state and where to open it.</summary>
+    public sealed record DevelopmentView(string Version, string Digest, string Commit, int BuildNumber, string BuildUrl,
+        DevelopmentState State, string? Url, DateTimeOffset? DeployedAt, string? Progress, string? Reason);
+
     public sealed record ApplicationView(string Slug, string DisplayName, string StagingRepository, string ProductionRepository,
         string SwarmService, int RequiredApprovals, bool AllowCommitAuthorsToApprove, IReadOnlyList<string> TeamEmails,
-        IReadOnlyList<string> QaEmails, TestEnvironmentSpec TestEnvironment, RolloutPolicy Rollout, bool ManagedByFile, ProductionView? Production);
+        IReadOnlyList<string> QaEmails, TestEnvironmentSpec TestEnvironment, RolloutPolicy Rollout, bool ManagedByFile, ProductionView? Production,
+        TestEnvironmentSpec? DevelopmentEnvironment, DevelopmentView? Development);
 
     public static RouteGroupBuilder MapApplicationsApi(this RouteGroupBuilder api)
     {
@@ -35,6 +41,10 @@ public static class ApplicationsApi
         var a = x.Application;
         return new ApplicationView(a.Slug, a.DisplayName, a.StagingRepository, a.ProductionRepository, a.SwarmService, a.RequiredApprovals,
             a.AllowCommitAuthorsToApprove, a.TeamEmails, a.QaEmails, a.TestEnvironment, a.Rollout, a.ManagedByFile,
-            x.Production is { } p ? new ProductionView(p.Version, p.Digest, p.Commit, p.ReleasedAt) : null);
+            x.Production is { } p ? new ProductionView(p.Version, p.Digest, p.Commit, p.ReleasedAt) : null,
+            a.Development, x.Development is { } d ? Development(d) : null);
     }
+
+    public static DevelopmentView Development(DevelopmentDeployment d) =>
+        new(d.Version, d.Digest, d.Commit, d.BuildNumber, d.BuildUrl, d.State, d.Url, d.DeployedAt, d.Progress, d.Reason);
 }

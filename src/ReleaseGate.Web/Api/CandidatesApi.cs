@@ -56,26 +56,13 @@ public static partial class CandidatesApi
         if (await JsonBody.ReadAsync(http) is not { } root) return JsonBody.Refusal(http)!;
         using var _ = root;
         var f = new JsonFields(root.RootElement);
-        var application = f.String("application", required: true, 63);
-        var image = f.String("image", required: true, 512);
-        var digest = f.String("digest", required: false, 71, DigestPattern(), "must be sha256: followed by 64 lower-case hex digits.");
-        var commit = f.String("commit", required: true, 64, CommitPattern(), "must be a git commit id (7 to 64 lower-case hex digits).");
-        var branch = f.String("branch", required: false, 255) ?? "";
-        var buildNumber = f.Int("buildNumber", required: true, 0, int.MaxValue);
-        var buildUrl = f.Url("buildUrl", required: true);
+        var (application, reference, digest, commit, branch, buildNumber, buildUrl) = ReadBuild(f, "1.4.2");
         var submittedBy = f.String("submittedBy", required: true, 255);
         var changes = f.Array("changes", 500, c =>
         {
             var (id, author, message) = (c.String("commit", true, 64, CommitPattern(), "must be a git commit id."), c.String("author", true, 255), c.String("message", true, 4000));
             return id is null || author is null || message is null ? null : new CommitChange(id, author, message);
         });
-        ImageReference? reference = null;
-        if (image is not null)
-        {
-            if (!ImageReference.TryParse(image, out reference, out var imageError)) f.Fail("image", imageError);
-            else if (reference.Tag is null) f.Fail("image", "must name a tag (the version), e.g. 127.0.0.1:5001/orders-api:1.4.2.");
-            else if (reference.Digest is not null && digest is not null && reference.Digest != digest) f.Fail("digest", "differs from the digest in image.");
-        }
         if (!f.IsValid) return await ApiProblems.InvalidAsync(http, f.Errors);
 
         var request = new CandidateRegistration(application!, reference!.RepositoryReference, reference.Tag!, digest ?? reference.Digest,
@@ -94,6 +81,29 @@ public static partial class CandidatesApi
         if (outcome.Refusal is { } refusal) return await ApiProblems.RefuseAsync(http, refusal);
         var (candidate, isNew) = outcome.Value!;
         return ApiAnswer.Of(isNew ? StatusCodes.Status201Created : StatusCodes.Status200OK, Created(http, candidate), $"/api/v1/candidates/{candidate.Id}");
+    }
+
+    /// <summary>What a build of an application sends, a candidate or a develop build: read and checked field by field.</summary>
+    internal sealed record BuildFields(string? Application, ImageReference? Image, string? Digest, string? Commit, string Branch, int? BuildNumber, string? BuildUrl);
+
+    /// <param name="exampleTag">The tag the message about a missing one shows.</param>
+    internal static BuildFields ReadBuild(JsonFields f, string exampleTag)
+    {
+        var application = f.String("application", required: true, 63);
+        var image = f.String("image", required: true, 512);
+        var digest = f.String("digest", required: false, 71, DigestPattern(), "must be sha256: followed by 64 lower-case hex digits.");
+        var commit = f.String("commit", required: true, 64, CommitPattern(), "must be a git commit id (7 to 64 lower-case hex digits).");
+        var branch = f.String("branch", required: false, 255) ?? "";
+        var buildNumber = f.Int("buildNumber", required: true, 0, int.MaxValue);
+        var buildUrl = f.Url("buildUrl", required: true);
+        ImageReference? reference = null;
+        if (image is not null)
+        {
+            if (!ImageReference.TryParse(image, out reference, out var imageError)) f.Fail("image", imageError);
+            else if (reference.Tag is null) f.Fail("image", $"must name a tag (the version), e.g. 127.0.0.1:5001/orders-api:{exampleTag}.");
+            else if (reference.Digest is not null && digest is not null && reference.Digest != digest) f.Fail("digest", "differs from the digest in image.");
+        }
+        return new BuildFields(application, reference, digest, commit, branch, buildNumber, buildUrl);
     }
 
     public static CandidateView View(HttpContext http, CandidateDetails c, PromotionView? p, ReleaseGate.Core.Releases.Rollout? r) => new(c.Id, c.Application, c.Version, c.Digest, c.Commit, c.Branch,

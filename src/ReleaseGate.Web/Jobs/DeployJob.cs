@@ -60,7 +60,8 @@ public sealed class QuartzDeploymentQueue(ISchedulerFactory schedulers) : IDeplo
 }
 
 /// <summary>
-/// Once started: queues the candidates left Registered or Promoting (an enqueue lost to a crash right after a commit),
+/// Once started: queues the candidates left Registered or Promoting and the development deployments left Queued (an enqueue
+/// lost to a crash right after a commit),
 /// and gives every release window its trigger.
 /// </summary>
 public sealed class DeploymentCatchUp(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<DeploymentCatchUp> log) : IHostedService
@@ -82,6 +83,8 @@ public sealed class DeploymentCatchUp(IServiceScopeFactory scopes, IHostApplicat
                 db.Candidates.Where(c => c.Phase == ReleaseGate.Core.Candidates.CandidatePhase.Registered).Select(c => new { c.Id, c.Application.Slug }));
             foreach (var c in waiting) await queue.EnqueueAsync(c.Id, c.Slug, CancellationToken.None);
             if (waiting.Count > 0) log.LogInformation("Queued {Count} registered candidates for deployment", waiting.Count);
+            var developing = await QuartzDevelopmentQueue.CatchUpAsync(db, scope.ServiceProvider.GetRequiredService<ReleaseGate.Core.Development.IDevelopmentQueue>(), DateTimeOffset.MaxValue, CancellationToken.None);
+            if (developing > 0) log.LogInformation("Queued {Count} development deployments", developing);
             var promoting = await QuartzPromotionQueue.CatchUpAsync(scope.ServiceProvider, CancellationToken.None);
             if (promoting > 0) log.LogInformation("Queued {Count} promoting candidates", promoting);
             var watching = await QuartzRolloutWatch.CatchUpAsync(scope.ServiceProvider, CancellationToken.None);

@@ -4,16 +4,17 @@ using Quartz;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Deployments;
+using ReleaseGate.Core.Development;
 using ReleaseGate.Web.Security;
 
 namespace ReleaseGate.Web.Jobs;
 
 /// <summary>
-/// Every minute: queues candidates left Registered (their enqueue failed after the commit), and prunes sent mail,
+/// Every minute: queues candidates left Registered and development deployments left Queued (their enqueue failed after the commit), and prunes sent mail,
 /// idempotency records and seen signatures past their retention, so nothing is left behind and nothing grows forever.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class HousekeepingJob(IDbContextFactory<ReleaseGateDb> dbs, IDeploymentQueue queue, TimeProvider time,
+public sealed class HousekeepingJob(IDbContextFactory<ReleaseGateDb> dbs, IDeploymentQueue queue, IDevelopmentQueue developmentQueue, TimeProvider time,
     IOptions<RetentionSettings> retention, ILogger<HousekeepingJob> log) : IJob
 {
     public static readonly JobKey Key = new("housekeeping", "maintenance");
@@ -29,6 +30,8 @@ public sealed class HousekeepingJob(IDbContextFactory<ReleaseGateDb> dbs, IDeplo
             .Select(c => new { c.Id, c.Application.Slug }).ToListAsync(ct);
         foreach (var c in waiting) await queue.EnqueueAsync(c.Id, c.Slug, ct);
         if (waiting.Count > 0) log.LogWarning("Queued {Count} candidates left Registered for deployment", waiting.Count);
+        if (await QuartzDevelopmentQueue.CatchUpAsync(db, developmentQueue, before, ct) is > 0 and var developing)
+            log.LogWarning("Queued {Count} development deployments left Queued", developing);
 
         var sentBefore = now - TimeSpan.FromDays(retention.Value.SentMailDays);
         var mail = await db.Outbox.Where(m => m.SentAt != null && m.SentAt < sentBefore).ExecuteDeleteAsync(ct);

@@ -5,6 +5,7 @@ using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Builds;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Deployments;
+using ReleaseGate.Core.Development;
 using ReleaseGate.Core.Integrations;
 using ReleaseGate.Core.SignOffs;
 using ReleaseGate.Core.Users;
@@ -62,6 +63,7 @@ public class PermissionsTests(AccessWorld world) : IClassFixture<AccessWorld>
         ReadAudit           .   x               x      .            .
         RegisterCandidate   .   .               .      x            .
         ReportBuild         .   .               .      x            .
+        DeployDevelopment   .   .               .      x            .
         """;
 
     /// <summary>Callers: the principal of the table each one is (null: none, whatever roles the account once had).</summary>
@@ -123,6 +125,8 @@ public class PermissionsTests(AccessWorld world) : IClassFixture<AccessWorld>
                 new CandidateRegistration("no-such-app", "r", "t", null, "c", "b", 1, "u", "s", []), caller, ct)).Refusal,
             PortalAction.ReportBuild => (await new ReportBuild(dbs, world.Time).RunAsync(
                 new BuildReport("no-such-app", BuildStatus.Failed, 1, "u", "b", "c", [], ""), caller, ct)).Refusal,
+            PortalAction.DeployDevelopment => (await new RegisterDevelopmentBuild(dbs, null!, null!, null!, world.Time).RunAsync(
+                new DevelopmentBuild("no-such-app", "r", "t", null, "c", "b", 1, "u"), caller, ct)).Refusal,
             _ => await ThroughActorAsync(action, caller, ct),
         };
         return refusal is null || !AccessCodes.Contains(refusal.Code);

@@ -15,7 +15,7 @@ public class DeployCandidateTests
         public List<string> Steps { get; } = [];
         public string PublicHost => "test-host.example.com";
         public Task PullAsync(string image, CancellationToken ct) { Steps.Add($"pull {image}"); return Task.CompletedTask; }
-        public Task RemoveAsync(string containerName, string application, CancellationToken ct) { Steps.Add($"remove {containerName}"); return Task.CompletedTask; }
+        public Task RemoveAsync(TestContainer container, CancellationToken ct) { Steps.Add($"remove {container.Name}"); return Task.CompletedTask; }
         public Task<string> StartAsync(TestContainer container, CancellationToken ct) =>
             failOnStart is not null ? throw failOnStart : Task.FromResult("container-1");
         public Task WaitHealthyAsync(string containerId, TestContainer container, CancellationToken ct) { Steps.Add($"health {container.HealthUrl}"); return Task.CompletedTask; }
@@ -101,7 +101,7 @@ public class DeployTimeoutTests
     {
         public string PublicHost => "test-host.example.com";
         public Task PullAsync(string image, CancellationToken ct) => throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout");
-        public Task RemoveAsync(string containerName, string application, CancellationToken ct) => Task.CompletedTask;
+        public Task RemoveAsync(TestContainer container, CancellationToken ct) => Task.CompletedTask;
         public Task<string> StartAsync(TestContainer container, CancellationToken ct) => Task.FromResult("c");
         public Task WaitHealthyAsync(string containerId, TestContainer container, CancellationToken ct) => Task.CompletedTask;
     }

@@ -14,10 +14,11 @@ namespace ReleaseGate.Web.Tests;
 /// <summary>The minute's housekeeping: a candidate left Registered is queued, and old bookkeeping is pruned, recent kept.</summary>
 public class HousekeepingJobTests
 {
-    private sealed class RecordingQueue : IDeploymentQueue
+    private sealed class RecordingQueue : IDeploymentQueue, ReleaseGate.Core.Development.IDevelopmentQueue
     {
         public List<Guid> Queued { get; } = [];
         public Task EnqueueAsync(Guid candidateId, string application, CancellationToken ct) { Queued.Add(candidateId); return Task.CompletedTask; }
+        public Task EnqueueAsync(string application, Guid attempt, CancellationToken ct) { Queued.Add(attempt); return Task.CompletedTask; }
     }
 
     private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-26T10:00:00Z");
@@ -56,7 +57,7 @@ public class HousekeepingJobTests
         }
         var queue = new RecordingQueue();
 
-        await new HousekeepingJob(dbs, queue, new FakeTimeProvider(Now), Options.Create(new RetentionSettings()), NullLogger<HousekeepingJob>.Instance)
+        await new HousekeepingJob(dbs, queue, queue, new FakeTimeProvider(Now), Options.Create(new RetentionSettings()), NullLogger<HousekeepingJob>.Instance)
             .Execute(null!, ct);
 
         Assert.Equal([stuck.Id], queue.Queued);

@@ -19,7 +19,7 @@ public sealed class DockerTestHost(
     private readonly Lazy<DockerClient> engine = new(() => DockerEngine.Connect(settings.Value.DockerHost, settings.Value.TlsCertificatesPath));
     private DockerClient docker => engine.Value;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
-    // Images of the containers a deployment replaced, per application: removed once the new one runs.
+    // Images of the containers a deployment replaced, per application and environment: removed once the new one runs.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Reference, string Id)[]> replacedImages = new();
 
     public string PublicHost => settings.Value.PublicHost;
@@ -51,8 +51,10 @@ public sealed class DockerTestHost(
         }
     }
 
-    public async Task RemoveAsync(string containerName, string application, CancellationToken ct)
+    public async Task RemoveAsync(TestContainer container, CancellationToken ct)
     {
+        var (containerName, application) = (container.Name, container.Labels[DeployCandidate.Labels.Application]);
+        var environment = DeployCandidate.Labels.EnvironmentOf(container.Labels);
         var byName = await Engine("list containers", () => docker.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
@@ -63,10 +65,12 @@ public sealed class DockerTestHost(
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{DeployCandidate.Labels.Application}={application}"] = true } },
         }, ct));
-        replacedImages[application] = byName.Concat(byLabel).Where(c => !string.IsNullOrEmpty(c.ImageID)).Select(c => (c.Image, c.ImageID)).Distinct().ToArray();
+        // The application's containers of the other environment stay: a development deployment never replaces the test one.
+        byLabel = byLabel.Where(c => DeployCandidate.Labels.EnvironmentOf(c.Labels?.AsReadOnly()) == environment).ToList();
+        replacedImages[Owner(container)] = byName.Concat(byLabel).Where(c => !string.IsNullOrEmpty(c.ImageID)).Select(c => (c.Image, c.ImageID)).Distinct().ToArray();
         foreach (var id in byName.Concat(byLabel).Select(c => c.ID).Distinct())
         {
-            log.LogInformation("Removing test container {Id} of {Application}", id[..12], application);
+            log.LogInformation("Removing {Environment} container {Id} of {Application}", environment, id[..12], application);
             await Engine("remove the previous container", () => docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, ct));
         }
     }
@@ -99,9 +103,12 @@ public sealed class DockerTestHost(
         {
             throw new TestDeploymentException($"The test host could not start {c.Name}: {Short(e)}", await LogTailAsync(created.ID), e);
         }
-        await RemoveReplacedImagesAsync(c.Labels[DeployCandidate.Labels.Application], created.ID, ct);
+        await RemoveReplacedImagesAsync(Owner(c), created.ID, ct);
         return created.ID;
     }
+
+    /// <summary>An application's environment on this host: its test container, or its development one.</summary>
+    private static string Owner(TestContainer c) => $"{c.Labels[DeployCandidate.Labels.Application]}/{DeployCandidate.Labels.EnvironmentOf(c.Labels)}";
 
     /// <summary>The test host keeps only the images it runs: the previous candidate's goes once the new one started.</summary>
     private async Task RemoveReplacedImagesAsync(string application, string containerId, CancellationToken ct)
