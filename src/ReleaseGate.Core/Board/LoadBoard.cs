@@ -13,9 +13,10 @@ public sealed record CandidateSummary(
     Guid Id, string Version, string Digest, string Commit, CandidatePhase Phase,
     int Approvals, string? TestUrl, DateTimeOffset RegisteredAt, string SubmittedBy, bool ViewerVoted);
 
+/// <param name="RegistryOnly">No Swarm service: production is the production registry serving the digest.</param>
 public sealed record BoardRow(
     int ApplicationId, string Slug, string DisplayName, int RequiredApprovals,
-    ProductionState? Production, CandidateSummary? Candidate, NextCutoff? Cutoff);
+    ProductionState? Production, CandidateSummary? Candidate, NextCutoff? Cutoff, bool RegistryOnly = false);
 
 /// <summary>One row per application: what production runs, the candidate now in play and the next cutoff.</summary>
 public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalendar calendar, TimeProvider time)
@@ -30,7 +31,7 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
         var apps = await db.Applications.AsNoTracking().OrderBy(a => a.Slug)
             .Select(a => new
             {
-                a.Id, a.Slug, a.DisplayName, a.RequiredApprovals,
+                a.Id, a.Slug, a.DisplayName, a.RequiredApprovals, RegistryOnly = a.SwarmService == "",
                 ReleaseId = db.Releases.Where(r => r.ApplicationId == a.Id && r.Outcome == ReleaseOutcome.Succeeded)
                     .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault(),
                 CandidateId = db.Candidates.Where(c => c.ApplicationId == a.Id)
@@ -57,7 +58,7 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
         return apps.Select(a => new BoardRow(a.Id, a.Slug, a.DisplayName, a.RequiredApprovals,
                 a.ReleaseId is { } r ? production.GetValueOrDefault(r) : null,
                 a.CandidateId is { } c ? candidates.GetValueOrDefault(c) : null,
-                calendar.Next(windows, freezes, a.Slug, now)))
+                calendar.Next(windows, freezes, a.Slug, now), a.RegistryOnly))
             .ToList();
     }
 }
