@@ -68,6 +68,24 @@ public partial class SignOutTests
         Assert.Equal(HttpStatusCode.OK, (await GetWithAsync(portal, other, "/")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_session_stays_signed_in_when_the_stamp_check_renews_its_cookie()
+    {
+        using var portal = new PortalFactory();
+        portal.Settings["ReleaseGate:Security:SessionCheckSeconds"] = "1";
+        var browser = portal.CreateBrowserLikeClient();
+        var first = AuthCookies(await SignIn.PostAsync(browser, PortalFactory.AdminEmail, PortalFactory.AdminPassword));
+
+        // The check runs once the interval has passed since the cookie was issued: it rebuilds the principal and renews the cookie.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+        var renewed = await browser.GetAsync("/", Ct);
+        Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
+        Assert.NotEqual(first, Cookies(renewed, "releasegate.auth"));
+        Assert.NotEmpty(Cookies(renewed, "releasegate.auth"));
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/", Ct)).StatusCode); // the renewed cookie kept its session
+    }
+
     [Theory]
     [InlineData("/\\evil.example.com")]
     [InlineData("//evil.example.com")]
