@@ -7,6 +7,9 @@ using ReleaseGate.Web.Health;
 using ReleaseGate.Web.Observability;
 using ReleaseGate.Web.Security;
 
+// 0. A bad setting or applications file ends the start with one line naming it, and exit code 2.
+ReleaseGate.Web.Settings.StartRefusal.ExitOnBadConfiguration();
+
 // `releasegate admin …` runs one command on the configured database and exits (Users/AdminCommands.cs).
 var admin = args is ["admin", ..];
 var builder = WebApplication.CreateBuilder(admin ? [] : args);

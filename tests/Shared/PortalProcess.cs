@@ -61,6 +61,15 @@ public sealed class PortalProcess : IAsyncDisposable
         throw new TimeoutException($"the portal on :{Port} did not become ready:\n{string.Join('\n', output.TakeLast(40))}");
     }
 
+    /// <summary>The exit code of a portal that stops on its own (a start refused), once it has; all of its output read.</summary>
+    public async Task<int> ExitCodeAsync(CancellationToken cancellationToken, int seconds = 120)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(seconds));
+        await process.WaitForExitAsync(deadline.Token);
+        return process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown, no hand-back of running jobs.</summary>
     public async Task KillAsync()
     {

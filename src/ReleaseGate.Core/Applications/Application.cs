@@ -10,7 +10,9 @@ public sealed class Application
     /// <summary>e.g. <c>127.0.0.1:5001/orders-api</c>: registry host and repository, no tag.</summary>
     public required string StagingRepository { get; set; }
     public required string ProductionRepository { get; set; }
-    public required string SwarmService { get; set; }
+    /// <summary>The production Swarm service; empty for a registry-only application (released once production's registry serves the digest).</summary>
+    public string SwarmService { get; set; } = "";
+    public bool IsRegistryOnly => SwarmService.Length == 0;
     public TestEnvironmentSpec TestEnvironment { get; set; } = new();
     /// <summary>
     /// Where develop builds run, on the test host beside the test environment (its own container and port): no sign-off,

@@ -27,8 +27,10 @@ public static partial class ApplicationRules
             yield return new FieldProblem("productionRepository", "must look like host:port/name, without a tag.", "格式必须为 host:port/name,且不带标签。");
         if (string.Equals(a.StagingRepository, a.ProductionRepository, StringComparison.Ordinal))
             yield return new FieldProblem("productionRepository", "must differ from the staging repository.", "必须与预发布仓库不同。");
-        if (!ContainerNamePattern().IsMatch(a.SwarmService ?? ""))
-            yield return new FieldProblem("swarmService", "must be a Swarm service name (letters, digits, '-', '_', '.').", "必须是 Swarm 服务名(字母、数字、'-'、'_'、'.')。");
+        // Empty: a registry-only application, released once the production registry serves the signed digest.
+        if (!string.IsNullOrEmpty(a.SwarmService) && !ContainerNamePattern().IsMatch(a.SwarmService))
+            yield return new FieldProblem("swarmService", "must be a Swarm service name (letters, digits, '-', '_', '.'), or empty for a registry-only application.",
+                "必须是 Swarm 服务名(字母、数字、'-'、'_'、'.'),仅镜像仓库的应用留空。");
         if (a.RequiredApprovals is < 1 or > 20)
             yield return new FieldProblem("requiredApprovals", "must be between 1 and 20.", "必须在 1 到 20 之间。");
         foreach (var (field, list) in new[] { ("teamEmails", a.TeamEmails), ("qaEmails", a.QaEmails) })

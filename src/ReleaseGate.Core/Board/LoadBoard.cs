@@ -17,9 +17,10 @@ public sealed record CandidateSummary(
 /// <summary>What the development environment runs: the newest develop build, outside the gate.</summary>
 public sealed record DevelopmentSummary(string Version, int BuildNumber, DevelopmentState State, string? Url, string? Reason);
 
+/// <param name="RegistryOnly">No Swarm service: production is the production registry serving the digest.</param>
 public sealed record BoardRow(
     int ApplicationId, string Slug, string DisplayName, int RequiredApprovals,
-    ProductionState? Production, CandidateSummary? Candidate, NextCutoff? Cutoff, DevelopmentSummary? Development = null);
+    ProductionState? Production, CandidateSummary? Candidate, NextCutoff? Cutoff, DevelopmentSummary? Development = null, bool RegistryOnly = false);
 
 /// <summary>One row per application: what production runs, the candidate now in play and the next cutoff.</summary>
 public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalendar calendar, TimeProvider time)
@@ -34,7 +35,7 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
         var apps = await db.Applications.AsNoTracking().OrderBy(a => a.Slug)
             .Select(a => new
             {
-                a.Id, a.Slug, a.DisplayName, a.RequiredApprovals,
+                a.Id, a.Slug, a.DisplayName, a.RequiredApprovals, RegistryOnly = a.SwarmService == "",
                 ReleaseId = db.Releases.Where(r => r.ApplicationId == a.Id && r.Outcome == ReleaseOutcome.Succeeded)
                     .OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Select(r => (long?)r.Id).FirstOrDefault(),
                 CandidateId = db.Candidates.Where(c => c.ApplicationId == a.Id)
@@ -65,7 +66,7 @@ public sealed class LoadBoard(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCalen
         return apps.Select(a => new BoardRow(a.Id, a.Slug, a.DisplayName, a.RequiredApprovals,
                 a.ReleaseId is { } r ? production.GetValueOrDefault(r) : null,
                 a.CandidateId is { } c ? candidates.GetValueOrDefault(c) : null,
-                calendar.Next(windows, freezes, a.Slug, now), development.GetValueOrDefault(a.Id)))
+                calendar.Next(windows, freezes, a.Slug, now), development.GetValueOrDefault(a.Id), a.RegistryOnly))
             .ToList();
     }
 }

@@ -17,10 +17,14 @@ internal static class Recipients
         return users.Where(u => u.LockoutEnd is null || u.LockoutEnd <= now).Select(u => u.Email!).ToList();
     }
 
-    /// <summary>SubmittedBy holds what Jenkins sent: an e-mail, or a user name to look up.</summary>
+    /// <summary>SubmittedBy holds what Jenkins sent: "Name &lt;email&gt;", an e-mail, or a user name to look up.</summary>
     public static async Task<string?> SubmitterAsync(ReleaseGateDb db, string submittedBy, CancellationToken ct) =>
-        submittedBy.Contains('@') ? submittedBy
-            : await db.Users.Where(u => u.NormalizedUserName == submittedBy.ToUpperInvariant()).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        PersonReference.Parse(submittedBy) switch
+        {
+            { Email: { } email } => email,
+            { UserName: { } name } => await db.Users.Where(u => u.NormalizedUserName == name.ToUpperInvariant()).Select(u => u.Email).FirstOrDefaultAsync(ct),
+            _ => null,
+        };
 
     public static Task<List<string>> ReleaseManagersAsync(ReleaseGateDb db, DateTimeOffset now, CancellationToken ct) =>
         InRoleAsync(db, Roles.ReleaseManager, now, ct);

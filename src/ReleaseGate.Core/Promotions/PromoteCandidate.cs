@@ -101,7 +101,7 @@ public sealed class PromoteCandidate(
         db.Releases.Add(release);
         db.AuditEvents.Add(AuditEvent.BySystem(now, "candidate.promoted", subject, served));
 
-        if (c.Application.SwarmService.Length == 0)
+        if (c.Application.IsRegistryOnly)
         {
             // The phase table has no Promoting → Released: a registry-only release passes RollingOut, and says so.
             c.MoveTo(CandidatePhase.RollingOut, now, "system", $"In the production registry as {c.Application.ProductionRepository}:{c.Version}; registry-only application, nothing to roll out.");

@@ -27,7 +27,7 @@ public sealed class RestoreRelease(
             return new Refusal(RefusalCode.Invalid, "reason", "Say why production goes back to this release.", "请说明为什么要恢复到此发布。");
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Slug == slug, ct);
         if (app is null) return new Refusal(RefusalCode.NotFound, "", $"There is no application '{slug}'.", $"应用 '{slug}' 不存在。");
-        if (app.SwarmService.Length == 0)
+        if (app.IsRegistryOnly)
             return new Refusal(RefusalCode.Invalid, "", $"'{slug}' has no Swarm service: there is nothing to restore.", $"'{slug}' 没有 Swarm 服务,无法恢复。");
         var earlier = await db.Releases.SingleOrDefaultAsync(r => r.Id == releaseId && r.ApplicationId == app.Id, ct);
         if (earlier is null)

@@ -37,7 +37,7 @@ public sealed class SendCutoffReminders(IDbContextFactory<ReleaseGateDb> dbs, IC
         var reminded = new Dictionary<string, IReadOnlyList<Guid>>();
         foreach (var qa in qaMembers.Where(u => u.LockoutEnd is null || u.LockoutEnd <= now))
         {
-            bool Me(string who) => string.Equals(who, qa.UserName, StringComparison.OrdinalIgnoreCase) || string.Equals(who, qa.Email, StringComparison.OrdinalIgnoreCase);
+            bool Me(string who) => PersonReference.Parse(who).Names(qa.UserName, qa.Email);
             var theirs = waiting.Where(c => !Me(c.SubmittedBy) && !c.SignOffs.Any(s => s.WithdrawnAt == null && Me(s.User))).ToList();
             if (theirs.Count == 0) continue;
             var mail = new MailText()

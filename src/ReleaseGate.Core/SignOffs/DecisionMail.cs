@@ -32,8 +32,7 @@ internal static class DecisionMail
         var managers = await db.UserRoles
             .Join(db.Roles.Where(r => r.Name == Roles.ReleaseManager), ur => ur.RoleId, r => r.Id, (ur, _) => ur.UserId)
             .Join(db.Users, id => id, u => u.Id, (_, u) => u.Email).Where(e => e != null).ToListAsync(ct);
-        var submitter = submittedBy.Contains('@') ? submittedBy
-            : await db.Users.Where(u => u.NormalizedUserName == submittedBy.ToUpperInvariant()).Select(u => u.Email).FirstOrDefaultAsync(ct);
+        var submitter = await Recipients.SubmitterAsync(db, submittedBy, ct);
         return managers.Prepend(submitter).OfType<string>().Where(e => e.Length > 0).ToList();
     }
 }

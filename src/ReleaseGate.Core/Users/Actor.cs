@@ -16,10 +16,8 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
 
     public bool Has(string role) => Roles.Contains(role);
 
-    /// <summary>SubmittedBy and commit authors hold what Jenkins sent: an e-mail or a user name.</summary>
-    public bool Is(string? nameOrEmail) =>
-        nameOrEmail is not null && (string.Equals(nameOrEmail, UserName, StringComparison.OrdinalIgnoreCase)
-            || (Email is not null && string.Equals(nameOrEmail, Email, StringComparison.OrdinalIgnoreCase)));
+    /// <summary>SubmittedBy and commit authors hold what Jenkins sent: "Name &lt;email&gt;", an e-mail or a user name.</summary>
+    public bool Is(string? person) => PersonReference.Parse(person).Names(UserName, Email);
 
     /// <summary>The enabled account named <paramref name="acting"/> holding one of <paramref name="anyRole"/>, or why not.</summary>
     public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,

@@ -39,6 +39,8 @@ public sealed partial class UiText
         ["Admin.ProductionRepository"] = ("Production repository", "生产镜像仓库"),
         ["Admin.RepositoryHelp"] = ("host:port/name, without a tag", "host:port/name,不带标签"),
         ["Admin.SwarmService"] = ("Swarm service", "Swarm 服务"),
+        ["Admin.SwarmServiceHelp"] = ("Empty for a registry-only application: released once the production registry serves the digest",
+                                "仅镜像仓库的应用留空:生产镜像仓库提供该镜像摘要即视为发布"),
         ["Admin.RequiredApprovals"] = ("Required approvals", "所需批准数"),
         ["Admin.AllowCommitAuthors"] = ("Authors of the candidate's commits may approve it", "允许候选版本的提交作者批准"),
         ["Admin.TeamEmails"] = ("Team e-mails", "团队邮箱"),

@@ -7,7 +7,7 @@ using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Web.Security;
 
-public enum AccountChange { Disabled, Changed }
+public enum AccountChange { Disabled, Changed, SignedOut }
 
 /// <summary>What happened to the account of this circuit's user, for the layout to say so; one per circuit.</summary>
 public sealed class AccountNotice
@@ -25,10 +25,11 @@ public sealed class AccountNotice
 
 /// <summary>
 /// Re-reads an open tab's account every few seconds: a disabled account, a security stamp changed by a
-/// new role or password, or a removed account signs the circuit out, so no tab acts on an old state.
+/// new role or password, a removed account, or a session signed out in another tab signs the circuit out, so no tab
+/// acts on an old state.
 /// </summary>
 public sealed class AccountRevalidation(ILoggerFactory logs, IServiceScopeFactory scopes, IOptions<SecuritySettings> settings,
-    IOptions<IdentityOptions> identity, AccountNotice notice) : RevalidatingServerAuthenticationStateProvider(logs)
+    IOptions<IdentityOptions> identity, AccountNotice notice, SignedInSessions sessions) : RevalidatingServerAuthenticationStateProvider(logs)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(settings.Value.SessionCheckSeconds);
 
@@ -47,6 +48,7 @@ public sealed class AccountRevalidation(ILoggerFactory logs, IServiceScopeFactor
         var user = await users.GetUserAsync(principal);
         if (user is null) return AccountChange.Disabled;
         if (await users.IsLockedOutAsync(user)) return AccountChange.Disabled;
+        if (await sessions.HasEndedAsync(principal)) return AccountChange.SignedOut;
         var stamp = principal.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
         return users.SupportsUserSecurityStamp && stamp != await users.GetSecurityStampAsync(user) ? AccountChange.Changed : null;
     }

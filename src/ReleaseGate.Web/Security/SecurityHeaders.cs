@@ -1,11 +1,10 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using ReleaseGate.Web.Settings;
 
 namespace ReleaseGate.Web.Security;
 
-/// <summary>Headers every answer carries, forwarded headers from known proxies only, HSTS behind an https public URL, and a logout nobody can trigger from another site.</summary>
+/// <summary>Headers every answer carries, forwarded headers from known proxies only, HSTS behind an https public URL, and a logout only by POST.</summary>
 public static class SecurityHeaders
 {
     // Blazor Server needs no eval and no inline script; MudBlazor sets inline styles; the circuit's WebSocket is same-origin ('self').
@@ -36,15 +35,13 @@ public static class SecurityHeaders
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";
-            // Logout only as a POST carrying this site's antiforgery token: a link or a form elsewhere cannot sign anyone out.
-            if (http.Request.Path.StartsWithSegments("/account/logout"))
+            // Logout only as a POST (a link elsewhere cannot sign anyone out); its antiforgery token is checked by the
+            // endpoint, once authentication has run: the token is bound to the signed-in user, so checking it here, as
+            // nobody, refused every sign-out.
+            if (http.Request.Path.StartsWithSegments("/account/logout") && !HttpMethods.IsPost(http.Request.Method))
             {
-                var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
-                if (!HttpMethods.IsPost(http.Request.Method) || !await antiforgery.IsRequestValidAsync(http))
-                {
-                    http.Response.StatusCode = HttpMethods.IsPost(http.Request.Method) ? StatusCodes.Status400BadRequest : StatusCodes.Status405MethodNotAllowed;
-                    return;
-                }
+                http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                return;
             }
             await next(http);
         });

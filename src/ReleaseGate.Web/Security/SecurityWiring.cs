@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Antiforgery;
@@ -14,7 +16,33 @@ public static class SecurityWiring
     {
         var settings = builder.Configuration.GetSection(SecuritySettings.Section).Get<SecuritySettings>() ?? new();
         // Every cookie request re-reads the security stamp: a disabled, demoted or re-passworded account is signed out within seconds.
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(settings.SessionCheckSeconds));
+        builder.Services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromSeconds(settings.SessionCheckSeconds);
+            // The stamp check rebuilds the principal from the account: the session it belongs to goes with it.
+            o.OnRefreshingPrincipal = refresh =>
+            {
+                if (refresh.CurrentPrincipal?.FindFirst(SignedInSessions.ClaimType) is { } session && refresh.NewPrincipal?.Identity is ClaimsIdentity identity)
+                    identity.AddClaim(new Claim(SignedInSessions.ClaimType, session.Value));
+                return Task.CompletedTask;
+            };
+        });
+        // A cookie whose session was signed out is refused, replayed or not, before the stamp is even looked at.
+        builder.Services.AddSingleton<SignedInSessions>();
+        builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
+        {
+            var checkStamp = o.Events.OnValidatePrincipal;
+            o.Events.OnValidatePrincipal = async context =>
+            {
+                if (context.Principal is { } principal && await context.HttpContext.RequestServices.GetRequiredService<SignedInSessions>().HasEndedAsync(principal, context.HttpContext.RequestAborted))
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
+                }
+                await checkStamp(context);
+            };
+        });
         // Open tabs (circuits) do the same on their own timer.
         builder.Services.AddScoped<AccountNotice>();
         builder.Services.AddScoped<AuthenticationStateProvider, AccountRevalidation>();

@@ -13,7 +13,7 @@ public sealed class DatabaseSettings : ISettings, IValidatableObject
     public static string Section => "ReleaseGate:Database";
 
     /// <summary>Sqlite: one replica, a file. Postgres: one server shared by several replicas.</summary>
-    [Required, AllowedValues(Sqlite, Postgres)] public string Provider { get; set; } = Sqlite;
+    [Required, AllowedValues(Sqlite, Postgres, ErrorMessage = "must be " + Sqlite + " or " + Postgres + ".")] public string Provider { get; set; } = Sqlite;
 
     [Required] public string ConnectionString { get; set; } = SqliteDefault;
 

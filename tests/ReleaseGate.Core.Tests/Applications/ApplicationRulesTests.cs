@@ -8,12 +8,22 @@ public class ApplicationRulesTests
     public void A_complete_application_has_no_problems() =>
         Assert.Empty(ApplicationRules.Problems(Build.Application()));
 
+    [Fact]
+    public void An_application_without_a_swarm_service_is_registry_only_and_valid()
+    {
+        var app = Build.Application();
+        app.SwarmService = "";
+
+        Assert.Empty(ApplicationRules.Problems(app));
+        Assert.True(app.IsRegistryOnly);
+    }
+
     public static TheoryData<string, Action<Application>> Breakages() => new()
     {
         { "slug", a => a.Slug = "Orders API" },
         { "stagingRepository", a => a.StagingRepository = "127.0.0.1:5001/orders:1.0" },
         { "productionRepository", a => a.ProductionRepository = a.StagingRepository },
-        { "swarmService", a => a.SwarmService = "" },
+        { "swarmService", a => a.SwarmService = "orders api" },
         { "requiredApprovals", a => a.RequiredApprovals = 0 },
         { "qaEmails", a => a.QaEmails = ["not-a-mail"] },
         { "testEnvironment.publishedPort", a => a.TestEnvironment.PublishedPort = 70000 },

@@ -28,6 +28,28 @@ public class CommitAuthorTests
         Assert.Empty((await world.ReloadAsync()).SignOffs);
     }
 
+    [Theory]
+    [InlineData("QA One <Qa1@Example.com>")]
+    [InlineData("  qa1@example.COM ")]
+    public async Task A_commit_author_as_git_writes_it_is_refused(string author)
+    {
+        await using var world = await SignOffWorld.CreateAsync(changes: [new("3333333", author, "Tweak the basket")]);
+
+        var outcome = await world.SignOff().RunAsync(world.Approve("qa1@example.com"), Ct);
+
+        Assert.Equal(RefusalCode.CommitAuthor, Assert.IsType<Refusal>(outcome.Refusal).Code);
+    }
+
+    [Fact]
+    public async Task A_git_author_whose_name_is_a_user_name_but_whose_email_is_another_does_not_count()
+    {
+        await using var world = await SignOffWorld.CreateAsync(changes: [new("3333333", "dev-by-name <someone@example.org>", "Tweak")]);
+
+        var outcome = await world.SignOff().RunAsync(world.Approve("dev-by-name"), Ct);
+
+        Assert.Equal(CandidatePhase.Approved, outcome.Value!.Phase);
+    }
+
     [Fact]
     public async Task A_commit_author_by_user_name_is_refused()
     {

@@ -46,6 +46,20 @@ public class SignOffTests
     }
 
     [Fact]
+    public async Task A_submitter_named_as_git_writes_it_is_mailed_at_the_address_inside()
+    {
+        await using var world = await SignOffWorld.CreateAsync();
+        await using (var db = world.Dbs.CreateDbContext())
+            await db.Candidates.Where(c => c.Id == world.Candidate.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.SubmittedBy, "Han Meimei <han.meimei@example.com>"), Ct);
+
+        await world.SignOff().RunAsync(world.Approve("qa1@example.com"), Ct);
+
+        await using var read = world.Dbs.CreateDbContext();
+        Assert.Equal(["han.meimei@example.com", "rm@example.com"], (await read.Outbox.SingleAsync(Ct)).To.Order());
+    }
+
+    [Fact]
     public async Task Approvals_below_the_required_count_keep_it_awaiting_sign_off_and_mail_nobody()
     {
         await using var world = await SignOffWorld.CreateAsync(requiredApprovals: 2);
@@ -125,6 +139,7 @@ public class SignOffTests
     [Theory]
     [InlineData("Dev-By-Name")]
     [InlineData("DEV.OTHER@example.com")]
+    [InlineData("Dev Other <dev.other@EXAMPLE.com>")]
     public async Task The_submitter_is_recognised_by_user_name_as_well_as_by_email(string submittedBy)
     {
         await using var world = await SignOffWorld.CreateAsync();

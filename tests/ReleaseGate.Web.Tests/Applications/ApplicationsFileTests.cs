@@ -47,6 +47,23 @@ public class ApplicationsFileTests : IDisposable
     }
 
     [Fact]
+    public async Task An_application_without_a_swarm_service_is_read_as_registry_only()
+    {
+        await File.WriteAllTextAsync(file, """
+            applications:
+              - slug: images-only
+                stagingRepository: 127.0.0.1:5001/images-only
+                productionRepository: 127.0.0.1:5002/images-only
+                testEnvironment: { containerName: images-only-test, publishedPort: 18092 }
+            """, Ct);
+
+        var app = Assert.Single(ApplicationsFile.Read(file));
+
+        Assert.Equal("", app.SwarmService);
+        Assert.True(app.IsRegistryOnly);
+    }
+
+    [Fact]
     public async Task A_JSON_file_is_read_too()
     {
         await File.WriteAllTextAsync(file, """

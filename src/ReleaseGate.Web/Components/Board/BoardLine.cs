@@ -21,6 +21,5 @@ public sealed record BoardLine(BoardRow Row, string? Action)
     };
 
     private static bool Submitted(CandidateSummary c, ClaimsPrincipal viewer) =>
-        string.Equals(c.SubmittedBy, viewer.Identity?.Name, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(c.SubmittedBy, viewer.FindFirstValue(ClaimTypes.Email), StringComparison.OrdinalIgnoreCase);
+        PersonReference.Parse(c.SubmittedBy).Names(viewer.Identity?.Name, viewer.FindFirstValue(ClaimTypes.Email));
 }
