@@ -44,6 +44,8 @@ public enum RefusalCode
     LastAdmin,
     ManagedByFile,
     Frozen,
+    /// <summary>A provider login that no account is linked to, while an account with its e-mail exists.</summary>
+    NotLinked,
 }
 
 /// <summary>Why a use case said no: a code, and one or more problems each naming its field ("" for the whole request).</summary>

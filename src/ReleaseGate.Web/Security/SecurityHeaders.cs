@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using ReleaseGate.Web.Settings;
@@ -29,10 +30,15 @@ public static class SecurityHeaders
 
         if (app.Services.GetRequiredService<IOptions<PortalSettings>>().Value.PublicUrl.Scheme == Uri.UriSchemeHttps) app.UseHsts();
 
+        // "Link GitLab" on My account is a form whose answer redirects to the provider: form-action must allow its origin.
+        var oidc = app.Services.GetRequiredService<IOptions<OidcSettings>>().Value;
+        var policy = oidc.IsEnabled() && Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
+            ? ContentSecurityPolicy.Replace("form-action 'self'", $"form-action 'self' {authority.GetLeftPart(UriPartial.Authority)}", StringComparison.Ordinal)
+            : ContentSecurityPolicy;
         app.Use(async (http, next) =>
         {
             var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = policy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";
@@ -40,6 +46,9 @@ public static class SecurityHeaders
             if (http.Request.Path.StartsWithSegments("/account/logout"))
             {
                 var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+                // This runs before UseAuthentication, and the token names the signed-in user: read the cookie first,
+                // or every real sign-out is refused as a token "meant for a different user".
+                if ((await http.AuthenticateAsync()) is { Succeeded: true } signedIn) http.User = signedIn.Principal;
                 if (!HttpMethods.IsPost(http.Request.Method) || !await antiforgery.IsRequestValidAsync(http))
                 {
                     http.Response.StatusCode = HttpMethods.IsPost(http.Request.Method) ? StatusCodes.Status400BadRequest : StatusCodes.Status405MethodNotAllowed;

@@ -14,7 +14,13 @@ public static class SecurityWiring
     {
         var settings = builder.Configuration.GetSection(SecuritySettings.Section).Get<SecuritySettings>() ?? new();
         // Every cookie request re-reads the security stamp: a disabled, demoted or re-passworded account is signed out within seconds.
-        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromSeconds(settings.SessionCheckSeconds));
+        builder.Services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromSeconds(settings.SessionCheckSeconds);
+            o.OnRefreshingPrincipal = SessionAge.KeepOnRefresh;
+        });
+        // However active, a session ends SessionHours after its sign-in.
+        builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o => SessionAge.Limit(o, TimeSpan.FromHours(settings.SessionHours)));
         // Open tabs (circuits) do the same on their own timer.
         builder.Services.AddScoped<AccountNotice>();
         builder.Services.AddScoped<AuthenticationStateProvider, AccountRevalidation>();
