@@ -7,7 +7,8 @@
 //   OIDC_PORT           port on 127.0.0.1 (default 5556); the issuer is http://127.0.0.1:<port>
 //   OIDC_REDIRECT_URIS  comma-separated redirect URIs of the portal (e.g. http://127.0.0.1:8080/signin-oidc)
 //   OIDC_ACCOUNTS_FILE  JSON: { "<login>": { "password", "email", "email_verified", "name", "groups": [] } }
-//                       read at every login and token, so a test changes someone's groups by rewriting it
+//                       read at every login, token and refresh, so a test changes someone's groups (or removes
+//                       them) by rewriting it
 //   OIDC_CLIENT_ID / OIDC_CLIENT_SECRET   the portal's client (default releasegate / releasegate-test-secret)
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -27,12 +28,15 @@ const provider = new Provider(issuer, {
     client_secret: process.env.OIDC_CLIENT_SECRET || 'releasegate-test-secret',
     redirect_uris: redirectUris,
     post_logout_redirect_uris: redirectUris.map((u) => new URL('/account/login', u).href),
-    grant_types: ['authorization_code'],
+    grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   }],
   // GitLab-like: e-mail and groups come with the standard scopes (from the userinfo endpoint).
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
   cookies: { keys: ['releasegate-test-fixture-cookie-key'] },
+  // GitLab-like: every code comes with a refresh token (no offline_access scope needed), which the portal uses to ask
+  // again about the person's groups; findAccount below refuses it once the account is gone from the file.
+  issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
   features: { devInteractions: { enabled: false } },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   // The portal is a first-party client: no consent screen, every requested scope is granted.

@@ -47,6 +47,8 @@ public enum RefusalCode
     /// <summary>A Swarm service the portal did not make and no application declares: read-only.</summary>
     NotManaged,
     NoDevelopmentEnvironment,
+    /// <summary>A provider login that no account is linked to, while an account with its e-mail exists.</summary>
+    NotLinked,
 }
 
 /// <summary>Why a use case said no: a code, and one or more problems each naming its field ("" for the whole request).</summary>

@@ -29,6 +29,8 @@ public static class UseCases
         .AddScoped<CreateUser>()
         .AddScoped<ChangeUser>()
         .AddScoped<SignInExternally>()
+        .AddScoped<LinkExternalLogin>()
+        .AddScoped<RevalidateExternalAccounts>()
         .AddScoped<CreateToken>()
         .AddScoped<RevokeToken>()
         .AddScoped<ListTokens>()

@@ -190,6 +190,14 @@ public static class Extensions
             q.AddJob<HousekeepingJob>(j => j.WithIdentity(HousekeepingJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(HousekeepingJob.Key).WithIdentity("housekeeping", "maintenance")
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(1)).RepeatForever()));
+            // The OpenID Connect provider asked again about its people: groups → roles, gone → no sessions or tokens.
+            var oidc = builder.Configuration.GetSection(OidcSettings.Section).Get<OidcSettings>() ?? new();
+            if (oidc.IsEnabled())
+            {
+                q.AddJob<ExternalAccountsJob>(j => j.WithIdentity(ExternalAccountsJob.Key).StoreDurably());
+                q.AddTrigger(t => t.ForJob(ExternalAccountsJob.Key).WithIdentity("external-accounts", "maintenance")
+                    .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(oidc.RevalidateSeconds)).RepeatForever().MeasureIntervalFromCompletion()));
+            }
         });
         builder.Services.AddSingleton<WindowTriggers>();
         builder.Services.AddHostedService<DeploymentCatchUp>();

@@ -23,6 +23,8 @@ public class OidcPortal : LivePortal
         builder.UseSetting("ReleaseGate:Oidc:RoleGroups:QA", $"{QaGroup}, acme/testers");
         builder.UseSetting("ReleaseGate:Oidc:RoleGroups:ReleaseManager", "acme/release-managers");
         builder.UseSetting("ReleaseGate:Oidc:RoleGroups:Admin", AdminGroup);
+        // Asked again every second, so a test sees a group change reach an open tab within seconds.
+        builder.UseSetting("ReleaseGate:Oidc:RevalidateSeconds", "1");
     }
 
     public override async ValueTask InitializeAsync()

@@ -28,9 +28,24 @@ public sealed class OidcProvider : IDisposable
         lock (accounts)
         {
             accounts[login] = new { password = Password, email, email_verified = emailVerified, name = login, groups = groups.ToArray() };
-            File.WriteAllText(accountsFile + ".tmp", JsonSerializer.Serialize(accounts));
-            File.Move(accountsFile + ".tmp", accountsFile, overwrite: true);
+            Write();
         }
+    }
+
+    /// <summary>The person is removed at the provider (as a deleted or blocked GitLab user): their grants stop working.</summary>
+    public void RemoveAccount(string login)
+    {
+        lock (accounts)
+        {
+            accounts.Remove(login);
+            Write();
+        }
+    }
+
+    private void Write()
+    {
+        File.WriteAllText(accountsFile + ".tmp", JsonSerializer.Serialize(accounts));
+        File.Move(accountsFile + ".tmp", accountsFile, overwrite: true);
     }
 
     public async Task StartAsync(Uri portal)

@@ -10,6 +10,7 @@ namespace ReleaseGate.E2E;
 /// <summary>"Sign in with GitLab" against a real OpenID Connect provider (scripts/oidc), in Chromium.</summary>
 public class OidcSignInBrowserTests(OidcPortal portal) : IClassFixture<OidcPortal>
 {
+    private const string LocalPassword = "Local-pass-123";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -24,7 +25,7 @@ public class OidcSignInBrowserTests(OidcPortal portal) : IClassFixture<OidcPorta
         await using (var db = portal.CreateDb())
         {
             var user = await db.Users.SingleAsync(u => u.Email == "wang.fang@example.com", Ct);
-            Assert.True(await db.UserLogins.AnyAsync(l => l.UserId == user.Id && l.LoginProvider == "oidc" && l.ProviderKey == "wang.fang", Ct));
+            Assert.True(await db.UserLogins.AnyAsync(l => l.UserId == user.Id && l.LoginProvider == portal.Provider.Authority && l.ProviderKey == "wang.fang", Ct));
             Assert.Contains(await db.AuditEvents.Where(e => e.Action == "user.signed-in" && e.Subject == "wang.fang@example.com").ToListAsync(Ct),
                 e => e.Details.StartsWith("oidc (GitLab, new account)", StringComparison.Ordinal));
         }
@@ -39,26 +40,97 @@ public class OidcSignInBrowserTests(OidcPortal portal) : IClassFixture<OidcPorta
         await second.Context.CloseAsync();
     }
 
-    [Fact]
-    public async Task A_local_account_with_the_same_verified_email_is_linked_and_a_disabled_one_is_refused()
+    [Theory]
+    [InlineData("en-US", "already exists and is not linked", "Link GitLab", "is now linked")]
+    [InlineData("zh-CN", "未关联", "关联 GitLab", "已关联到此账号")]
+    public async Task A_local_account_is_not_taken_over_by_email_and_its_owner_links_it_while_signed_in(
+        string locale, string notLinked, string linkButton, string linkedText)
     {
-        var local = await CreateLocalUserAsync("zhao.lei@example.com");
-        portal.Provider.SetAccount("zhao.lei", "zhao.lei@example.com", [OidcPortal.QaGroup]);
-        var page = await SignInAtProviderAsync("zhao.lei");
-        await Assertions.Expect(page.Locator("#signed-in-user")).ToHaveTextAsync("zhao.lei@example.com");
-        await using (var db = portal.CreateDb())
-            Assert.Equal(local.Id, (await db.UserLogins.SingleAsync(l => l.ProviderKey == "zhao.lei", Ct)).UserId);
-        await page.Context.CloseAsync();
+        var email = $"zhao.lei.{locale.ToLowerInvariant()}@example.com";
+        var local = await CreateLocalUserAsync(email);
+        portal.Provider.SetAccount(email, email, [OidcPortal.QaGroup]);
 
+        // Someone who controls a provider account with this e-mail is not signed in as its owner.
+        var refused = await SignInAtProviderAsync(email, expectSignedIn: false, locale: locale);
+        await Assertions.Expect(refused).ToHaveURLAsync(new Regex("/account/login\\?oidc=notlinked"));
+        await Assertions.Expect(refused.Locator("#oidc-problem")).ToContainTextAsync(notLinked);
+        await LivePortal.ShotAsync(refused, $"oidc-not-linked-{locale}");
+        await refused.Context.CloseAsync();
+        await using (var db = portal.CreateDb())
+            Assert.False(await db.UserLogins.AnyAsync(l => l.UserId == local.Id, Ct));
+
+        // The owner, signed in with the password, links the provider login from My account.
+        var page = await portal.SignedInPageAsync(email, LocalPassword, locale);
+        await page.GotoAsync("/account");
+        await Assertions.Expect(page.Locator("#link-state")).ToHaveAttributeAsync("data-linked", "false");
+        await LivePortal.ShotAsync(page, $"oidc-link-{locale}");
+        await Assertions.Expect(page.Locator("#link-oidc")).ToHaveTextAsync(linkButton);
+        await page.ClickAsync("#link-oidc");
+        await page.FillAsync("#login", email);
+        await page.FillAsync("#password", OidcProvider.Password);
+        await page.ClickAsync("#submit");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account\\?link=linked$"));
+        await Assertions.Expect(page.Locator("#link-answer")).ToContainTextAsync(linkedText);
+        await Assertions.Expect(page.Locator("#link-state")).ToHaveAttributeAsync("data-linked", "true");
+        await LivePortal.ShotAsync(page, $"oidc-linked-{locale}");
+        await page.ClickAsync("#sign-out");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        await page.Context.CloseAsync();
+        await using (var db = portal.CreateDb())
+            Assert.Equal(local.Id, (await db.UserLogins.SingleAsync(l => l.LoginProvider == portal.Provider.Authority && l.ProviderKey == email, Ct)).UserId);
+        Assert.Equal(["QA"], await RolesAsync(email));
+
+        // From now on the provider signs the owner in; disabled, they are refused.
+        var again = await SignInAtProviderAsync(email);
+        await Assertions.Expect(again.Locator("#signed-in-user")).ToHaveTextAsync(email);
+        await again.Context.CloseAsync();
         await using (var scope = portal.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
             await users.SetLockoutEndDateAsync((await users.FindByIdAsync(local.Id))!, DateTimeOffset.MaxValue);
         }
-        var refused = await SignInAtProviderAsync("zhao.lei", expectSignedIn: false);
-        await Assertions.Expect(refused).ToHaveURLAsync(new Regex("/account/login\\?oidc=disabled"));
-        await Assertions.Expect(refused.Locator("#oidc-problem")).ToContainTextAsync("Your account is disabled");
-        await refused.Context.CloseAsync();
+        var disabled = await SignInAtProviderAsync(email, expectSignedIn: false);
+        await Assertions.Expect(disabled).ToHaveURLAsync(new Regex("/account/login\\?oidc=disabled"));
+        await disabled.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_gitlab_user_removed_from_the_qa_group_loses_the_role_in_the_tab_they_have_open()
+    {
+        var page = await QaWithATabOpenAsync("li.na");
+        Assert.Equal(["QA"], await RolesAsync("li.na@example.com"));
+
+        // Removed from the group at GitLab; no sign-in, no click: the scheduled re-read takes the role, and the tab hears of it.
+        portal.Provider.SetAccount("li.na", "li.na@example.com", ["acme/everyone"]);
+        await Assertions.Expect(page.Locator("#account-notice")).ToContainTextAsync("changed", new() { Timeout = 20_000 });
+        Assert.Empty(await RolesAsync("li.na@example.com"));
+        await using (var db = portal.CreateDb())
+            Assert.True(await db.AuditEvents.AnyAsync(e => e.Action == "user.roles-revalidated" && e.Subject == "li.na@example.com", Ct));
+        // The cookie carried the old roles: it no longer signs anyone in.
+        await page.GotoAsync("/account");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/account/login"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_gitlab_user_removed_from_the_provider_loses_sessions_and_tokens()
+    {
+        var page = await QaWithATabOpenAsync("chen.jie");
+        string token;
+        await using (var scope = portal.Services.CreateAsyncScope())
+            token = (await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync("chen.jie@example.com", "chen.jie@example.com", "ci", 30, Ct)).Value!.Token;
+        using var api = new HttpClient { BaseAddress = portal.Address };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("/api/v1/me", Ct)).StatusCode);
+
+        portal.Provider.RemoveAccount("chen.jie");
+        await Assertions.Expect(page.Locator("#account-notice")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await api.GetAsync("/api/v1/me", Ct)).StatusCode);
+        Assert.Empty(await RolesAsync("chen.jie@example.com"));
+        await using (var db = portal.CreateDb())
+            Assert.Contains(await db.AuditEvents.Where(e => e.Action == "user.gone-from-provider").ToListAsync(Ct),
+                e => e.Subject == "chen.jie@example.com" && e.Details.Contains("1 token(s) revoked"));
+        await page.Context.CloseAsync();
     }
 
     [Fact]
@@ -75,10 +147,20 @@ public class OidcSignInBrowserTests(OidcPortal portal) : IClassFixture<OidcPorta
         }
     }
 
-    /// <summary>A fresh browser: the portal's button, then the provider's own login form, then back.</summary>
-    private async Task<IPage> SignInAtProviderAsync(string login, bool expectSignedIn = true)
+    /// <summary>A GitLab user in the QA group, signed in with the provider, with My account open and interactive.</summary>
+    private async Task<IPage> QaWithATabOpenAsync(string login)
     {
-        var context = await portal.Browser.NewContextAsync(new() { BaseURL = portal.Address.ToString() });
+        portal.Provider.SetAccount(login, $"{login}@example.com", [OidcPortal.QaGroup]);
+        var page = await SignInAtProviderAsync(login);
+        await page.GotoAsync("/account");
+        await page.WaitForSelectorAsync("#rg-interactive", new() { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
+    /// <summary>A fresh browser: the portal's button, then the provider's own login form, then back.</summary>
+    private async Task<IPage> SignInAtProviderAsync(string login, bool expectSignedIn = true, string? locale = null)
+    {
+        var context = await portal.Browser.NewContextAsync(new() { BaseURL = portal.Address.ToString(), Locale = locale });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/account/login");
         await page.ClickAsync("#sign-in-oidc");
@@ -105,7 +187,7 @@ public class OidcSignInBrowserTests(OidcPortal portal) : IClassFixture<OidcPorta
         await using var scope = portal.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
-        Assert.True((await users.CreateAsync(user, "Local-pass-123")).Succeeded);
+        Assert.True((await users.CreateAsync(user, LocalPassword)).Succeeded);
         return user;
     }
 }

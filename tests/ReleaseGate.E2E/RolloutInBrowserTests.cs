@@ -28,6 +28,8 @@ public class RolloutInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
 
     private async Task<Guid> ApprovedAsync(int appId, string tag, string digest)
     {
+        // The voter must still be a QA when release-now re-checks the approval.
+        await portal.CreateUserAsync("qa@example.com", Roles.QA, "Qa-pass-12345");
         await using var db = portal.CreateDb();
         var now = DateTimeOffset.UtcNow;
         var c = new Candidate { ApplicationId = appId, Version = tag, Digest = digest, Commit = "9fceb02d0ae598e95dc970b74767f19372d61af8", SubmittedBy = "dev@example.com", RegisteredAt = now };

@@ -9,15 +9,17 @@ namespace ReleaseGate.Core.Releases;
 /// <summary>
 /// A release manager puts an earlier succeeded release's digest back into production, however far back (Swarm keeps
 /// only one previous spec, so this is a new rolling update to that digest): a new Release of kind Restore, with a reason,
-/// watched like any rollout.
+/// watched like any rollout. A freeze on the application refuses it as it refuses a cutoff, unless the call overrides
+/// the freeze; the reason is then recorded as the override's too.
 /// </summary>
-public sealed class RestoreRelease(
-    IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm, IRolloutWatch watch, Candidates.ICandidateChanges changes, TimeProvider time)
+public sealed class RestoreRelease(IDbContextFactory<ReleaseGateDb> dbs, ISwarm swarm, IRolloutWatch watch,
+    Candidates.ICandidateChanges changes, ICutoffCalendar calendar, TimeProvider time)
 {
     private static readonly Candidates.CandidatePhase[] InFlight =
         Enum.GetValues<Candidates.CandidatePhase>().Where(CutoffDecisions.IsInFlight).ToArray();
 
-    public async Task<Outcome<Release>> RunAsync(string slug, long releaseId, string? reason, string actor, CancellationToken ct = default)
+    public async Task<Outcome<Release>> RunAsync(string slug, long releaseId, string? reason, string actor, bool overrideFreeze = false,
+        CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -39,14 +41,20 @@ public sealed class RestoreRelease(
             || await db.Candidates.AnyAsync(c => c.ApplicationId == app.Id && InFlight.Contains(c.Phase), ct);
         if (busy)
             return new Refusal(RefusalCode.WrongPhase, "", $"A rollout of '{slug}' is in progress: wait until it has finished.", $"'{slug}' 正在滚动更新,请等待其完成。");
+        var freeze = calendar.FrozenBy(await db.Freezes.AsNoTracking().ToListAsync(ct), slug, now);
+        if (freeze is not null && !overrideFreeze)
+            return new Refusal(RefusalCode.Frozen, "overrideFreeze",
+                $"'{slug}' is frozen by {freeze.Describe()}: nothing was restored. Override the freeze (the reason is recorded) to restore anyway.",
+                $"'{slug}' 处于冻结期 '{freeze.Reason}':未恢复任何版本。如需恢复,请覆盖冻结期(原因将被记录)。");
+        var overridden = freeze is null ? "" : $"; the freeze {freeze.Describe()} was overridden";
 
         var restore = new Release
         {
             ApplicationId = app.Id, Digest = earlier.Digest, Version = earlier.Version, CandidateId = earlier.CandidateId,
-            Kind = ReleaseKind.Restore, StartedAt = now, StartedBy = actor, Reason = why,
+            Kind = ReleaseKind.Restore, StartedAt = now, StartedBy = actor, Reason = why + overridden,
         };
         db.Releases.Add(restore);
-        db.AuditEvents.Add(AuditEvent.ByUser(now, actor, "release.restore", $"{slug} {earlier.Version}", $"release {earlier.Id}: {why}"));
+        db.AuditEvents.Add(AuditEvent.ByUser(now, actor, "release.restore", $"{slug} {earlier.Version}", $"release {earlier.Id}: {why}{overridden}"));
         await db.SaveChangesAsync(ct);
         var start = await StartRollout.BeginAsync(db, swarm, watch, time, restore, app, StartRollout.ImageOf(app, earlier.Version, earlier.Digest), ct);
         if (!start.Started)

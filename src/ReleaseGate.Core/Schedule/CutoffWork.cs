@@ -32,6 +32,8 @@ internal static class CutoffWork
     {
         var candidates = await db.Candidates.Where(c => c.ApplicationId == app.Id && Relevant.Contains(c.Phase)).ToListAsync(ct);
         var frozen = freeze is not null && overrideReason is null;
+        // Only a cutoff that may promote re-checks the approvals; a frozen one moves nothing.
+        var shortOf = frozen ? [] : await ApprovalRecheck.DemoteShortAsync(db, cx, app, candidates, ct);
         var decisions = CutoffDecisions.Decide(candidates.Select(c => new CutoffCandidate(c.Id, c.Phase, c.RegisteredAt)), frozen);
         var byId = candidates.ToDictionary(c => c.Id);
         var promoted = decisions.Where(d => d.Action == CutoffAction.Promote).Select(d => byId[d.CandidateId]).FirstOrDefault();
@@ -56,9 +58,10 @@ internal static class CutoffWork
                     break;
                 case CutoffAction.MissedCutoff:
                     c.TargetWindowId = next?.WindowId;
-                    c.Record(cx.Now, CandidateEventKinds.MissedCutoff, "system", $"Missed the cutoff of {cx.Label} while {c.Phase}; "
+                    c.Record(cx.Now, CandidateEventKinds.MissedCutoff, "system", $"Missed the cutoff of {cx.Label} while {c.Phase}"
+                        + (shortOf.TryGetValue(c.Id, out var missing) ? $": {missing.En}; " : "; ")
                         + (next is null ? "no further cutoff is scheduled." : $"it waits for '{next.Window}' at {next.At:u}."),
-                        Fields(cx, next is null ? null : new() { ["next"] = next.Window, ["nextAt"] = $"{next.At:u}" }));
+                        Fields(cx, MissedFields(next, shortOf.GetValueOrDefault(c.Id))));
                     break;
                 case CutoffAction.HeldByFreeze:
                     c.TargetWindowId = next?.WindowId;
@@ -82,12 +85,12 @@ internal static class CutoffWork
             Details = JsonSerializer.Serialize(new { Cutoff = cx.Label, Freeze = freeze?.Reason, Override = overrideReason,
                 Candidates = report.Select(r => new { r.CandidateId, r.Version, Action = r.Action.ToString() }) }),
         });
-        await QueueMailAsync(db, cx, app, candidates.Where(c => report.Any(r => r.CandidateId == c.Id)).ToList(), result, freeze, next, ct);
+        await QueueMailAsync(db, cx, app, candidates.Where(c => report.Any(r => r.CandidateId == c.Id)).ToList(), result, freeze, next, shortOf, ct);
         return result;
     }
 
     private static async Task QueueMailAsync(ReleaseGateDb db, CutoffContext cx, Application app, List<Candidate> touched,
-        ApplicationCutoff result, Freeze? freeze, NextCutoff? next, CancellationToken ct)
+        ApplicationCutoff result, Freeze? freeze, NextCutoff? next, Dictionary<Guid, ApprovalShortfall> shortOf, CancellationToken ct)
     {
         var to = new List<string>(app.QaEmails);
         foreach (var submitter in touched.Select(c => c.SubmittedBy).Distinct())
@@ -106,14 +109,25 @@ internal static class CutoffWork
             {
                 CutoffAction.Promote => ("is being promoted to production", "正在发布到生产环境"),
                 CutoffAction.Supersede => ("was superseded by a newer approved candidate", "已被更新的已批准版本取代"),
-                CutoffAction.MissedCutoff => ($"missed the cutoff ({r.Was})" + (next is null ? "" : $"; next: '{next.Window}' at {next.At:u}"),
-                    $"错过了截止时间({r.Was})" + (next is null ? "" : $";下一次:'{next.Window}' {next.At:u}")),
+                CutoffAction.MissedCutoff => ($"missed the cutoff ({r.Was})" + (shortOf.TryGetValue(r.CandidateId, out var s) ? $": {s.En}" : "")
+                    + (next is null ? "" : $"; next: '{next.Window}' at {next.At:u}"),
+                    $"错过了截止时间({r.Was})" + (shortOf.TryGetValue(r.CandidateId, out var sz) ? $":{sz.Zh}" : "")
+                    + (next is null ? "" : $";下一次:'{next.Window}' {next.At:u}")),
                 CutoffAction.HeldByFreeze => ("was held back by the freeze", "因冻结期未发布"),
                 _ => ("waits: an earlier promotion is still under way", "等待中:上一次发布仍在进行"),
             };
             mail.Field(r.Version, r.Version, $"{en} / {zh}").Link("Open the candidate", "打开候选版本", cx.Links.Candidate(r.CandidateId));
         }
         db.Outbox.Add(mail.ToMessage("cutoff", to, $"[ReleaseGate] {app.Slug}: cutoff of {cx.Label} / 截止", cx.Now));
+    }
+
+    private static EventFields? MissedFields(NextCutoff? next, ApprovalShortfall? shortfall)
+    {
+        if (next is null && shortfall is null) return null;
+        var fields = new EventFields();
+        if (next is not null) (fields["next"], fields["nextAt"]) = (next.Window, $"{next.At:u}");
+        if (shortfall is not null) (fields["shortfall"], fields["shortfallZh"]) = (shortfall.En, shortfall.Zh);
+        return fields;
     }
 
     /// <summary>The cutoff's name in both languages, for the timeline to write the event in the viewer's.</summary>

@@ -5,6 +5,7 @@ using ReleaseGate.Core.Mail;
 using ReleaseGate.Core.Promotions;
 using ReleaseGate.Core.Releases;
 using ReleaseGate.Core.Schedule;
+using ReleaseGate.Core.Users;
 using ReleaseGate.Web.Adapters.Docker;
 using ReleaseGate.Web.Adapters.Mail;
 using ReleaseGate.Web.Adapters.Postgres;
@@ -53,5 +54,8 @@ public static class Ports
         services.AddSingleton<IRolloutWatch, QuartzRolloutWatch>();
         // ...and the manager's event stream, so a look follows Swarm's report of an update's end at once.
         services.AddHostedService<SwarmEvents>();
+        // Users: the OpenID Connect provider asked again about its people (refresh grant + userinfo).
+        services.AddSingleton<SignIn.OidcDirectory>();
+        services.AddSingleton<IExternalDirectory>(sp => sp.GetRequiredService<SignIn.OidcDirectory>());
     }
 }

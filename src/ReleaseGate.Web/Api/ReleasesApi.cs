@@ -55,8 +55,10 @@ public static class ReleasesApi
         long? releaseId = root.RootElement.TryGetProperty("releaseId", out var r) && r.ValueKind == JsonValueKind.Number && r.TryGetInt64(out var n) && n > 0 ? n : null;
         if (releaseId is null) f.Fail("releaseId", "must be the id of an earlier release (a positive whole number).");
         var reason = f.String("reason", required: true, 500);
+        // As release-now: during a freeze only an explicit override goes ahead, with the same reason recorded.
+        var overrideFreeze = root.RootElement.TryGetProperty("overrideFreeze", out var o) && o.ValueKind == JsonValueKind.True;
         if (!f.IsValid) return await ApiProblems.InvalidAsync(http, f.Errors);
-        return await Answer(http, await restore.RunAsync(slug, releaseId!.Value, reason, Actor(http), http.RequestAborted),
+        return await Answer(http, await restore.RunAsync(slug, releaseId!.Value, reason, Actor(http), overrideFreeze, http.RequestAborted),
             release => Results.Accepted($"/api/v1/applications/{slug}/releases", new { release.Id, release.Version, release.Digest }));
     }
 

@@ -89,6 +89,8 @@ public sealed partial class UiText
         ["Timeline.Promoting"] = ("Promoted at the cutoff of {cutoff}.", "在{cutoffZh}截止时开始发布。"),
         ["Timeline.Promoting.Override"] = ("Promoted at the cutoff of {cutoff}; the freeze was overridden: {override}", "在{cutoffZh}截止时开始发布;已越过冻结期:{override}"),
         ["Timeline.MissedCutoff"] = ("Missed the cutoff of {cutoff}; no further cutoff is scheduled.", "错过了{cutoffZh}截止时间;暂无后续截止时间。"),
+        ["Timeline.MissedCutoff.Short"] = ("Missed the cutoff of {cutoff}: {shortfall}; no further cutoff is scheduled.", "错过了{cutoffZh}截止时间:{shortfallZh};暂无后续截止时间。"),
+        ["Timeline.MissedCutoff.Short.Next"] = ("Missed the cutoff of {cutoff}: {shortfall}; waits for '{next}' at {nextAt}.", "错过了{cutoffZh}截止时间:{shortfallZh};等待发布窗口 '{next}'({nextAt})。"),
         ["Timeline.MissedCutoff.Next"] = ("Missed the cutoff of {cutoff}; waits for '{next}' at {nextAt}.", "错过了{cutoffZh}截止时间;等待发布窗口 '{next}'({nextAt})。"),
         ["Timeline.CutoffFrozen"] = ("Not promoted at the cutoff of {cutoff}: frozen by {freeze}.", "{cutoffZh}截止时未发布:处于冻结期 {freeze}。"),
         ["Timeline.CutoffHeld"] = ("Not promoted at the cutoff of {cutoff}: {version} is still being released.", "{cutoffZh}截止时未发布:{version} 仍在发布中。"),

@@ -7,7 +7,7 @@ using ReleaseGate.Core.Users;
 
 namespace ReleaseGate.Web.Security;
 
-public enum AccountChange { Disabled, Changed, SignedOut }
+public enum AccountChange { Disabled, Changed, SignedOut, Expired }
 
 /// <summary>What happened to the account of this circuit's user, for the layout to say so; one per circuit.</summary>
 public sealed class AccountNotice
@@ -25,11 +25,11 @@ public sealed class AccountNotice
 
 /// <summary>
 /// Re-reads an open tab's account every few seconds: a disabled account, a security stamp changed by a
-/// new role or password, a removed account, or a session signed out in another tab signs the circuit out, so no tab
-/// acts on an old state.
+/// new role or password, a removed account, a session signed out in another tab, or a sign-in past its maximum age signs
+/// the circuit out, so no tab acts on an old state.
 /// </summary>
 public sealed class AccountRevalidation(ILoggerFactory logs, IServiceScopeFactory scopes, IOptions<SecuritySettings> settings,
-    IOptions<IdentityOptions> identity, AccountNotice notice, SignedInSessions sessions) : RevalidatingServerAuthenticationStateProvider(logs)
+    IOptions<IdentityOptions> identity, AccountNotice notice, SignedInSessions sessions, TimeProvider time) : RevalidatingServerAuthenticationStateProvider(logs)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(settings.Value.SessionCheckSeconds);
 
@@ -43,6 +43,7 @@ public sealed class AccountRevalidation(ILoggerFactory logs, IServiceScopeFactor
 
     private async Task<AccountChange?> CheckAsync(ClaimsPrincipal principal)
     {
+        if (SessionAge.IsOver(principal, time.GetUtcNow(), SessionAge.Max(settings))) return AccountChange.Expired;
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = await users.GetUserAsync(principal);

@@ -28,10 +28,15 @@ public static class SecurityHeaders
 
         if (app.Services.GetRequiredService<IOptions<PortalSettings>>().Value.PublicUrl.Scheme == Uri.UriSchemeHttps) app.UseHsts();
 
+        // "Link GitLab" on My account is a form whose answer redirects to the provider: form-action must allow its origin.
+        var oidc = app.Services.GetRequiredService<IOptions<OidcSettings>>().Value;
+        var policy = oidc.IsEnabled() && Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
+            ? ContentSecurityPolicy.Replace("form-action 'self'", $"form-action 'self' {authority.GetLeftPart(UriPartial.Authority)}", StringComparison.Ordinal)
+            : ContentSecurityPolicy;
         app.Use(async (http, next) =>
         {
             var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = policy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "same-origin";

@@ -10,6 +10,8 @@ public sealed class SecuritySettings : ISettings
 
     /// <summary>Seconds between checks of an open tab's account and of a cookie's security stamp.</summary>
     [Range(1, 3600)] public int SessionCheckSeconds { get; set; } = 5;
+    /// <summary>Hours a sign-in lasts at most, however active: then the person signs in again (and the provider is asked again).</summary>
+    [Range(0.001, 8760)] public double SessionHours { get; set; } = 12;
     /// <summary>Calls to /api/ a minute for one key (or token).</summary>
     [Range(1, 1_000_000)] public int ApiCallsPerMinutePerKey { get; set; } = 600;
     /// <summary>Calls to /api/ a minute from one address, whatever key they name.</summary>

@@ -20,11 +20,11 @@ public static class SecurityWiring
         {
             o.ValidationInterval = TimeSpan.FromSeconds(settings.SessionCheckSeconds);
             // The stamp check rebuilds the principal from the account: the session it belongs to goes with it.
-            o.OnRefreshingPrincipal = refresh =>
+            o.OnRefreshingPrincipal = async refresh =>
             {
                 if (refresh.CurrentPrincipal?.FindFirst(SignedInSessions.ClaimType) is { } session && refresh.NewPrincipal?.Identity is ClaimsIdentity identity)
                     identity.AddClaim(new Claim(SignedInSessions.ClaimType, session.Value));
-                return Task.CompletedTask;
+                await SessionAge.KeepOnRefresh(refresh);
             };
         });
         // A cookie whose session was signed out is refused, replayed or not, before the stamp is even looked at.
@@ -43,6 +43,8 @@ public static class SecurityWiring
                 await checkStamp(context);
             };
         });
+        // However active, a session ends SessionHours after its sign-in.
+        builder.Services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o => SessionAge.Limit(o, TimeSpan.FromHours(settings.SessionHours)));
         // Open tabs (circuits) do the same on their own timer.
         builder.Services.AddScoped<AccountNotice>();
         builder.Services.AddScoped<AuthenticationStateProvider, AccountRevalidation>();

@@ -14,6 +14,8 @@ public sealed class OidcSettings : ISettings, IValidatableObject
     public string? ClientSecretFile { get; set; }
     public string DisplayName { get; set; } = "OpenID Connect";
     public string GroupsClaim { get; set; } = "groups";
+    /// <summary>Seconds between the provider being asked again about everyone who signs in with it (groups, still there).</summary>
+    [Range(1, 86_400)] public int RevalidateSeconds { get; set; } = 300;
 
     public bool IsEnabled() => !string.IsNullOrEmpty(Authority);
 
@@ -45,7 +47,7 @@ public sealed class OidcSettings : ISettings, IValidatableObject
 
 /// <summary>
 /// ReleaseGate__Oidc__RoleGroups__*: the provider's groups (comma-separated) that give each role. Applied at every
-/// sign-in, so leaving a group takes the role away.
+/// sign-in and every revalidation, so leaving a group takes the role away.
 /// </summary>
 public sealed class OidcRoleGroupsSettings : ISettings
 {

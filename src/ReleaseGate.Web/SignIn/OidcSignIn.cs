@@ -9,7 +9,7 @@ namespace ReleaseGate.Web.SignIn;
 /// <summary>The OpenID Connect scheme behind "Sign in with GitLab"; the account work happens in <see cref="OidcEndpoints"/>.</summary>
 public static class OidcSignIn
 {
-    /// <summary>The scheme name, and the provider key of every link in AspNetUserLogins.</summary>
+    /// <summary>The scheme name (logins in AspNetUserLogins are keyed by the provider's issuer, not by this).</summary>
     public const string Scheme = "oidc";
 
     /// <summary>Why the login page was sent back to, as its `oidc` query value: a key of UiText ("Oidc.{reason}").</summary>
@@ -19,7 +19,10 @@ public static class OidcSignIn
         public const string Failed = "failed";
         public const string Disabled = "disabled";
         public const string NoEmail = "noemail";
-        public const string Unverified = "unverified";
+        public const string NotLinked = "notlinked";
+        // Answers to a link asked for on My account (its `link` query value: "Link.{reason}").
+        public const string Linked = "linked";
+        public const string Taken = "taken";
     }
 
     public static void AddOidcSignIn(this AuthenticationBuilder auth, IConfiguration configuration)
@@ -44,6 +47,8 @@ public static class OidcSignIn
             foreach (var scope in new[] { "openid", "profile", "email" }) o.Scope.Add(scope);
             // GitLab puts e-mail and groups in userinfo; claim names stay as the provider spells them.
             o.GetClaimsFromUserInfoEndpoint = true;
+            // The refresh token lets the portal ask again about the person's groups on a schedule (OidcDirectory).
+            o.SaveTokens = true;
             o.MapInboundClaims = false;
             o.ClaimActions.MapJsonKey(settings.GroupsClaim, settings.GroupsClaim);
             o.ClaimActions.MapUniqueJsonKey("email_verified", "email_verified");

@@ -15,6 +15,7 @@ public static class AdminCommands
                releasegate admin create-token --email E --name N [--expires-days D]
                releasegate admin reset-password --email E [--password-file F]
                releasegate admin disable --email E
+               releasegate admin link-login --email E --subject S
         """;
 
     private static readonly Dictionary<string, (string[] Required, string[] Optional)> Commands = new()
@@ -23,6 +24,7 @@ public static class AdminCommands
         ["create-token"] = (["--email", "--name"], ["--expires-days"]),
         ["reset-password"] = (["--email"], ["--password-file"]),
         ["disable"] = (["--email"], []),
+        ["link-login"] = (["--email", "--subject"], []),
     };
 
     public static async Task<int> RunAsync(IServiceProvider services, string[] args, TextWriter output, TextWriter error)
@@ -57,6 +59,19 @@ public static class AdminCommands
             if (user is null) { error.WriteLine($"--email: there is no account {email}."); return 1; }
             var token = await sp.GetRequiredService<CreateToken>().RunAsync(Acting.CommandLine, user.UserName!, options["--name"], days);
             return Report(token, error, "--email", v => output.WriteLine(v.Token));
+        }
+        if (command == "link-login")
+        {
+            // The person's id at the configured provider (GitLab: the user's numeric id), keyed by the provider's issuer.
+            var directory = sp.GetRequiredService<IExternalDirectory>();
+            if (await directory.IssuerAsync(CancellationToken.None) is not { } issuer)
+            {
+                error.WriteLine("link-login: no OpenID Connect provider is configured (ReleaseGate__Oidc__Authority), or it did not answer.");
+                return 1;
+            }
+            var linked = await sp.GetRequiredService<LinkExternalLogin>().RunAsync(Acting.CommandLine, email,
+                new ExternalLogin(issuer, options["--subject"], directory.ProviderName));
+            return Report(linked, error, "--email", _ => { });
         }
         var target = await sp.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email);
         if (target is null) { error.WriteLine($"--email: there is no account {email}."); return 1; }

@@ -61,6 +61,46 @@ public class RunCutoffTests
         Assert.Contains("missed the cutoff", mail.TextBody);
     }
 
+    [Theory]
+    [InlineData(DisabledQa, "gone-qa@example.com may no longer sign off")]
+    [InlineData(Manager, "rm@example.com may no longer sign off")]
+    public async Task An_approval_whose_voter_may_no_longer_sign_off_does_not_count_and_the_candidate_misses_the_cutoff_saying_why(
+        string voter, string said)
+    {
+        await using var world = await CreateAsync();
+        var window = await world.AddWindowAsync("tuesday", Cutoff);
+        // Approved by a QA since disabled, or by someone who holds no role that may approve: re-checked at the cutoff.
+        var c = await world.AddCandidateAsync(world.Orders, CandidatePhase.Approved, "1.0.0", approvedBy: voter);
+        world.Time.SetUtcNow(Cutoff);
+
+        var report = (await world.RunCutoff().RunAsync(window.Id, Cutoff, Ct)).Value!;
+
+        Assert.Equal(CutoffAction.MissedCutoff, Assert.Single(report.Applications.Single(a => a.Application == "orders-api").Candidates).Action);
+        var after = await world.ReloadAsync(c.Id);
+        Assert.Equal(CandidatePhase.AwaitingSignOff, after.Phase);
+        var missed = Assert.Single(after.Events, e => e.Kind == "MissedCutoff");
+        Assert.Contains("only 0 of 1 approvals still count", missed.Message);
+        Assert.Contains(said, missed.Message);
+        Assert.Empty(world.Queue.Enqueued);
+        var mail = Assert.Single(await world.MailsAsync("cutoff"));
+        Assert.Contains("only 0 of 1 approvals still count", mail.TextBody);
+        Assert.Contains("仅 0/1 个批准仍然有效", mail.TextBody);
+    }
+
+    [Fact]
+    public async Task An_approval_by_a_qa_still_enabled_counts_and_the_candidate_is_promoted()
+    {
+        await using var world = await CreateAsync();
+        var window = await world.AddWindowAsync("tuesday", Cutoff);
+        var c = await world.AddCandidateAsync(world.Orders, CandidatePhase.Approved, "1.0.0", approvedBy: Qa2);
+        world.Time.SetUtcNow(Cutoff);
+
+        await world.RunCutoff().RunAsync(window.Id, Cutoff, Ct);
+
+        Assert.Equal(CandidatePhase.Promoting, (await world.ReloadAsync(c.Id)).Phase);
+        Assert.Equal([c.Id], world.Queue.Enqueued);
+    }
+
     [Fact]
     public async Task A_cutoff_run_twice_acts_once()
     {

@@ -88,6 +88,8 @@ internal sealed class ScheduleWorld : IAsyncDisposable
         var c = Build.Candidate(app, version, Now.AddMinutes(-minutesAgo));
         var at = Now.AddMinutes(-minutesAgo);
         foreach (var step in PathTo(phase)) c.MoveTo(step, at, "system", "seed");
+        // Approved (or past it) by a QA who may still sign off: the cutoff re-checks every counted approval.
+        if (approvedBy is null && PathTo(phase).Contains(CandidatePhase.Approved)) approvedBy = Qa1;
         if (approvedBy is not null)
             c.SignOffs.Add(new SignOff { Digest = c.Digest, User = approvedBy, Decision = SignOffDecision.Approve, At = at });
         db.Candidates.Add(c);

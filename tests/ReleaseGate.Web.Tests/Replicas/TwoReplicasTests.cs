@@ -7,6 +7,7 @@ using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Deployments;
 using ReleaseGate.Core.Schedule;
+using ReleaseGate.Core.SignOffs;
 using ReleaseGate.Core.Users;
 using ReleaseGate.Registry;
 
@@ -102,6 +103,7 @@ public class TwoReplicasTests : IAsyncDisposable
             await db.SaveChangesAsync(Ct);
         }
         dbs.WithUser("admin@example.com", Roles.Admin);
+        dbs.WithUser("qa@example.com", Roles.QA);
         var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("admin@example.com", "admin@example.com", "replicas", null, Ct)).Value!.Token;
         var (a, b) = (Start(), Start());
         await Task.WhenAll(a.ReadyAsync(Ct), b.ReadyAsync(Ct));
@@ -114,6 +116,8 @@ public class TwoReplicasTests : IAsyncDisposable
             var c = new Candidate { ApplicationId = app.Id, Version = "v1", Digest = Infra.WebV1Digest, Commit = "9fceb02d0ae598e95dc970b74767f19372d61af8", SubmittedBy = "dev@example.com", RegisteredAt = DateTimeOffset.UtcNow };
             foreach (var phase in new[] { CandidatePhase.Deploying, CandidatePhase.AwaitingSignOff, CandidatePhase.Approved })
                 c.MoveTo(phase, DateTimeOffset.UtcNow, "system", "seed");
+            // An approval by a QA who may still sign off: the cutoff re-checks it.
+            c.SignOffs.Add(new SignOff { CandidateId = c.Id, Digest = c.Digest, User = "qa@example.com", Decision = SignOffDecision.Approve, At = DateTimeOffset.UtcNow });
             db.Candidates.Add(c);
             db.ReleaseWindows.Add(new ReleaseWindow { Name = "replicas", CutoffAt = DateTimeOffset.UtcNow.AddSeconds(8), ApplicationSlugs = [slug] });
             await db.SaveChangesAsync(Ct);
@@ -211,11 +215,14 @@ public class TwoReplicasTests : IAsyncDisposable
             var c = new Candidate { Application = app, Version = "v1", Digest = Infra.WebV1Digest, Commit = "9fceb02d0ae598e95dc970b74767f19372d61af8", SubmittedBy = "dev@example.com", RegisteredAt = DateTimeOffset.UtcNow };
             foreach (var phase in new[] { CandidatePhase.Deploying, CandidatePhase.AwaitingSignOff, CandidatePhase.Approved })
                 c.MoveTo(phase, DateTimeOffset.UtcNow, "system", "seed");
+            // An approval by a QA who may still sign off: the cutoff re-checks it.
+            c.SignOffs.Add(new SignOff { CandidateId = c.Id, Digest = c.Digest, User = "qa@example.com", Decision = SignOffDecision.Approve, At = DateTimeOffset.UtcNow });
             db.Candidates.Add(c);
             await db.SaveChangesAsync(Ct);
             id = c.Id;
         }
         dbs.WithUser("rm@example.com", Roles.ReleaseManager);
+        dbs.WithUser("qa@example.com", Roles.QA);
         var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("rm@example.com", "rm@example.com", "replicas", null, Ct)).Value!.Token;
         var (a, first, b, second) = await StartTwoAsync($"http://127.0.0.1:{port}");
 

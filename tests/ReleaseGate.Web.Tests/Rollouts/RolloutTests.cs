@@ -76,7 +76,7 @@ public class RolloutTests
         await using (var db = world.Portal.CreateDb())
             twoBack = (await db.Releases.OrderBy(r => r.Id).FirstAsync(Ct)).Id;
 
-        var restored = await world.UseAsync(sp => sp.GetRequiredService<RestoreRelease>().RunAsync(world.Slug, twoBack, "v3 breaks checkout", world.Rm, Ct));
+        var restored = await world.UseAsync(sp => sp.GetRequiredService<RestoreRelease>().RunAsync(world.Slug, twoBack, "v3 breaks checkout", world.Rm, ct: Ct));
         Assert.False(restored.IsRefused, restored.Refusal?.Message);
 
         await RolloutFailureTests.Until(async () =>

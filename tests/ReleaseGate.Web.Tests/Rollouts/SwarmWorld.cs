@@ -59,6 +59,8 @@ public sealed class SwarmWorld : IAsyncDisposable
             await db.SaveChangesAsync(Ct);
         }
         await world.Portal.CreateUserAsync(world.Rm, Roles.ReleaseManager);
+        // The QA whose approval ApprovedAsync records: the cutoff re-checks that they may still sign off.
+        await world.Portal.CreateUserAsync("qa@example.com", Roles.QA);
         return world;
     }
 

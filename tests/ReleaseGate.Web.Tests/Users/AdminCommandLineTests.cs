@@ -98,6 +98,19 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.Equal("", nobody.Out + badRole.Out);
     }
 
+    [Fact]
+    public async Task Link_login_without_a_configured_provider_is_refused_naming_the_setting()
+    {
+        _ = portal.Services; // the portal's first start migrates the database the command works on
+
+        var linked = await AdminAsync("link-login", "--email", PortalFactory.AdminEmail, "--subject", "42");
+
+        Assert.Equal(1, linked.Exit);
+        Assert.Contains("ReleaseGate__Oidc__Authority", linked.Err);
+        await using var db = portal.CreateDb();
+        Assert.False(await db.UserLogins.AnyAsync(Ct));
+    }
+
     public void Dispose()
     {
         portal.Dispose();

@@ -21,6 +21,7 @@ public static partial class EventText
         if (e.Kind == CandidateEventKinds.Approval || e.Kind == nameof(CandidatePhase.Rejected))
             key += e.Fields.GetValueOrDefault("comment", "").Length > 0 ? ".Comment" : "";
         if (e.Fields.ContainsKey("override")) key += ".Override";
+        if (e.Fields.ContainsKey("shortfall")) key += ".Short";
         if (e.Fields.ContainsKey("next")) key += ".Next";
         if (e.Kind == nameof(CandidatePhase.Released) && e.Fields.ContainsKey("service")) key += ".Service";
         if (!UiText.All.ContainsKey(key)) return e.Message;
