@@ -28,6 +28,7 @@ public sealed class PortalProcess : IAsyncDisposable
         ["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost,
         ["ReleaseGate__Swarm__DockerHost"] = Infra.DockerHost,
         ["ReleaseGate__Jenkins__KeyId"] = KeyId,
+        ["ReleaseGate__Jenkins__Applications"] = "*",
         ["ReleaseGate__Jenkins__Secret"] = Secret,
         ["ReleaseGate__Smtp__PollSeconds"] = "1",
     };

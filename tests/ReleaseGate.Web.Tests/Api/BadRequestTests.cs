@@ -71,7 +71,7 @@ public class BadRequestTests(BadRequestPortal portal) : IClassFixture<BadRequest
     private static void Resign(HttpRequestMessage request, long timestamp, string body, string secret = ApiPortal.Secret)
     {
         request.Headers.Remove("X-ReleaseGate-Signature");
-        request.Headers.Add("X-ReleaseGate-Signature", ApiClient.Sign(secret, timestamp, Encoding.UTF8.GetBytes(body)));
+        request.Headers.Add("X-ReleaseGate-Signature", ApiClient.Sign(secret, timestamp, Encoding.UTF8.GetBytes(body), request.Method, request.RequestUri!.OriginalString));
     }
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();

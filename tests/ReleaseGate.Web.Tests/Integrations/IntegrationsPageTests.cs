@@ -14,7 +14,9 @@ public class IntegrationsPageTests : ComponentTests
     public IntegrationsPageTests() => SignInAs("admin@example.com", "Admin");
 
     private static JenkinsSettings FromEnvironment(string? keyId) =>
-        new() { KeyId = keyId, Secret = keyId is null ? null : "env-secret-0123456789" };
+        new() { KeyId = keyId, Secret = keyId is null ? null : "env-secret-0123456789", Applications = "*" };
+
+    private async Task<byte[]?> CurrentSecretAsync(string keyId, CancellationToken ct) => (await Secrets.FindAsync(keyId, ct))?.Current;
 
     [Fact]
     public async Task A_new_integration_shows_its_secret_once()
@@ -22,6 +24,7 @@ public class IntegrationsPageTests : ComponentTests
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
         page.Find("#integration-name").Change("Jenkins of team Orders");
+        page.Find("#integration-applications").Change("orders-api, billing");
 
         page.Find("#create-integration").Click();
 
@@ -29,7 +32,7 @@ public class IntegrationsPageTests : ComponentTests
         Assert.Contains("will not be shown again", dialogs.Find("#secret-shown-once").TextContent);
         var keyId = dialogs.Find("#new-key-id").GetAttribute("value")!;
         var secret = dialogs.Find("#new-secret").GetAttribute("value")!;
-        Assert.Equal(secret, System.Text.Encoding.UTF8.GetString((await Secrets.FindSecretAsync(keyId, Ct))!));
+        Assert.Equal(secret, System.Text.Encoding.UTF8.GetString((await CurrentSecretAsync(keyId, Ct))!));
         page.WaitForAssertion(() => Assert.Contains(keyId, page.Find("#integrations").TextContent));
 
         dialogs.Find("#secret-done").Click();
@@ -57,7 +60,7 @@ public class IntegrationsPageTests : ComponentTests
     [Fact]
     public async Task Revoking_after_confirmation_marks_the_integration_revoked()
     {
-        var (keyId, _) = await Secrets.CreateAsync("Jenkins", "admin@example.com", Ct);
+        var (keyId, _) = await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct);
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
 
@@ -67,7 +70,7 @@ public class IntegrationsPageTests : ComponentTests
 
         page.WaitForElement(".integration-revoked");
         Assert.Empty(page.FindAll(".revoke-integration"));
-        Assert.Null(await Secrets.FindSecretAsync(keyId, Ct));
+        Assert.Null(await CurrentSecretAsync(keyId, Ct));
         await using var db = Database.CreateDbContext();
         Assert.Contains(await db.AuditEvents.ToListAsync(Ct), a => a.Action == "integration.revoked" && a.Subject == keyId && a.Actor == "admin@example.com");
     }
@@ -75,7 +78,7 @@ public class IntegrationsPageTests : ComponentTests
     [Fact]
     public async Task Cancelling_the_confirmation_keeps_the_integration()
     {
-        var (keyId, _) = await Secrets.CreateAsync("Jenkins", "admin@example.com", Ct);
+        var (keyId, _) = await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct);
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
 
@@ -84,7 +87,7 @@ public class IntegrationsPageTests : ComponentTests
         dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Cancel").Click();
 
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll(".mud-dialog")));
-        Assert.NotNull(await Secrets.FindSecretAsync(keyId, Ct));
+        Assert.NotNull(await CurrentSecretAsync(keyId, Ct));
     }
 
     [Fact]
@@ -102,7 +105,7 @@ public class IntegrationsPageTests : ComponentTests
         // Nor behind the page's back.
         await using var db = Database.CreateDbContext();
         Assert.False(await Secrets.RevokeAsync((await db.Integrations.SingleAsync(Ct)).Id, "admin@example.com", Ct));
-        Assert.NotNull(await Secrets.FindSecretAsync("jenkins-env", Ct));
+        Assert.NotNull(await CurrentSecretAsync("jenkins-env", Ct));
     }
 
     [Fact]
@@ -111,9 +114,9 @@ public class IntegrationsPageTests : ComponentTests
         await Secrets.EnsureFromSettingsAsync(FromEnvironment("jenkins-env"), Ct);
 
         await Secrets.EnsureFromSettingsAsync(FromEnvironment(null), Ct);
-        Assert.Null(await Secrets.FindSecretAsync("jenkins-env", Ct));
+        Assert.Null(await CurrentSecretAsync("jenkins-env", Ct));
 
         await Secrets.EnsureFromSettingsAsync(FromEnvironment("jenkins-env"), Ct);
-        Assert.NotNull(await Secrets.FindSecretAsync("jenkins-env", Ct));
+        Assert.NotNull(await CurrentSecretAsync("jenkins-env", Ct));
     }
 }
