@@ -44,6 +44,8 @@ public enum RefusalCode
     LastAdmin,
     ManagedByFile,
     Frozen,
+    /// <summary>The person may, but the token the call came with has no scope for it.</summary>
+    OutOfScope,
 }
 
 /// <summary>Why a use case said no: a code, and one or more problems each naming its field ("" for the whole request).</summary>

@@ -126,7 +126,7 @@ public class PortalStackTests : IAsyncLifetime
         // The people's API through the proxy, as a QA whose account and token the command line made in one replica.
         var portal = (await HealthyPortalsAsync())[0];
         await Docker.OkAsync("exec", portal, "releasegate", "admin", "create-user", "--email", "qa@example.com", "--roles", "QA");
-        var token = await Docker.OkAsync("exec", portal, "releasegate", "admin", "create-token", "--email", "qa@example.com", "--name", "stack-test");
+        var token = await Docker.OkAsync("exec", portal, "releasegate", "admin", "create-token", "--email", "qa@example.com", "--name", "stack-test", "--scopes", "read,sign-off");
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         var me = await http.GetAsync("/api/v1/me", Ct);
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);

@@ -68,14 +68,15 @@ public static class TokenScopes
     public static void ForThisCall(IReadOnlyCollection<string> scopes) => current.Value = scopes;
 
     /// <summary>
-    /// A use case that names roles instead of an action: the scopes of the actions the table gives exactly those roles.
+    /// A use case that names roles instead of an action (it changes something): the change scopes of the actions the table
+    /// gives exactly those roles. Read is never one of them, so a read-only token cannot pass a role check.
     /// </summary>
     public static IReadOnlyList<string> ForRoles(IReadOnlyCollection<string> roles) =>
-        Table.Where(row => row.Value is not null && Permissions.RolesFor(row.Key).ToHashSet().SetEquals(roles)).Select(row => row.Value!).Distinct().ToList();
+        Table.Where(row => row.Value is not (null or Read) && Permissions.RolesFor(row.Key).ToHashSet().SetEquals(roles)).Select(row => row.Value!).Distinct().ToList();
 
     /// <summary>The refusal for an action the token's scopes do not cover.</summary>
     public static Refusal Uncovered(IReadOnlyCollection<string> scopes, string what) =>
-        new(RefusalCode.MissingRole, "Authorization",
+        new(RefusalCode.OutOfScope, "Authorization",
             $"This token's scopes ({string.Join(", ", scopes)}) do not cover {what}; make a token with the scope it needs.",
             $"此令牌的范围({string.Join(", ", scopes)})不包括{what};请创建具有所需范围的令牌。");
 }

@@ -60,8 +60,9 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time,
             return await Unauthorized(http, $"The key '{keyId}' must sign v2 (method, path, query, time and body); v1 is not accepted for it. Update the client (scripts/jenkins/releasegate.sh).", "X-ReleaseGate-Signature");
         var signed = version == 2 ? V2Text(http.Request, timestamp, body) : V1Text(timestamp, body);
         bool Matches(byte[] secret) => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, signed), signature);
-        var byPrevious = !Matches(key.Current) && key.Previous is { } previous && Matches(previous);
-        if (!byPrevious && !Matches(key.Current))
+        var byCurrent = Matches(key.Current);
+        var byPrevious = !byCurrent && key.Previous is { } previous && Matches(previous);
+        if (!byCurrent && !byPrevious)
             return await Unauthorized(http, "The signature does not match the call.", "X-ReleaseGate-Signature");
         // Only a verified key gets a partition of its own: a header alone cannot spend another key's calls or mint new partitions.
         if (await limits.RefuseAsync(http, "key:" + keyId) is { } refused) return refused;

@@ -94,7 +94,7 @@ public sealed class PortalProcess : IAsyncDisposable
     }
 
     /// <summary>A personal access token of an account, for the people's API.</summary>
-    public Task<string> TokenAsync(string email) => AdminAsync("create-token", "--email", email, "--name", "faults");
+    public Task<string> TokenAsync(string email) => AdminAsync("create-token", "--email", email, "--name", "faults", "--scopes", "read,sign-off,release");
 
     public async ValueTask DisposeAsync()
     {

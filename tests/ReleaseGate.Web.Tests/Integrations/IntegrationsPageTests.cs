@@ -119,4 +119,85 @@ public class IntegrationsPageTests : ComponentTests
         await Secrets.EnsureFromSettingsAsync(FromEnvironment("jenkins-env"), Ct);
         Assert.NotNull(await CurrentSecretAsync("jenkins-env", Ct));
     }
+
+    [Fact]
+    public void A_key_needs_its_applications_named_and_star_only_alone()
+    {
+        RenderProviders();
+        var page = Render<IntegrationsPage>();
+        page.Find("#integration-name").Change("Jenkins");
+
+        page.Find("#integration-applications").Change("orders-api, *");
+        page.Find("#create-integration").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("* alone", page.Find("#integration-applications").Closest(".mud-input-control")!.TextContent));
+        using var db = Database.CreateDbContext();
+        Assert.Empty(db.Integrations);
+    }
+
+    [Fact]
+    public async Task A_key_that_may_sign_v1_is_warned_about_and_its_scope_shown()
+    {
+        await Secrets.CreateAsync("old Jenkins", ["orders-api", "billing"], allowV1: true, "admin@example.com", Ct);
+        Time.Advance(TimeSpan.FromMinutes(1)); // newest first
+        await Secrets.CreateAsync("every app", [ReleaseGate.Core.Integrations.Integration.EveryApplication], allowV1: false, "admin@example.com", Ct);
+        RenderProviders();
+
+        var page = Render<IntegrationsPage>();
+
+        Assert.Contains("v1", page.Find("#v1-warning").TextContent);
+        var rows = page.FindAll("#integrations tbody tr");
+        Assert.Contains("every application", rows[0].QuerySelector(".integration-applications")!.TextContent);
+        Assert.NotNull(rows[0].QuerySelector(".integration-v2"));
+        Assert.Equal("orders-api, billing", rows[1].QuerySelector(".integration-applications")!.TextContent.Trim());
+        Assert.NotNull(rows[1].QuerySelector(".integration-v1"));
+    }
+
+    [Fact]
+    public async Task Rotating_shows_the_new_secret_once_and_keeps_the_previous_live_until_retired()
+    {
+        AddUser("admin@example.com", "Admin");
+        var (keyId, oldSecret) = await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct);
+        var dialogs = RenderProviders();
+        var page = Render<IntegrationsPage>();
+
+        page.Find(".rotate-integration").Click();
+        dialogs.WaitForElement(".mud-dialog");
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Rotate secret").Click();
+        dialogs.WaitForElement("#new-secret");
+        var newSecret = dialogs.Find("#new-secret").GetAttribute("value")!;
+        dialogs.Find("#secret-done").Click();
+
+        var key = (await Secrets.FindAsync(keyId, Ct))!;
+        Assert.Equal(newSecret, System.Text.Encoding.UTF8.GetString(key.Current));
+        Assert.Equal(oldSecret, System.Text.Encoding.UTF8.GetString(key.Previous!));
+        page.WaitForElement(".retire-previous").Click();
+        dialogs.WaitForElement(".mud-dialog");
+        dialogs.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Retire previous secret").Click();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll(".previous-secret")));
+        Assert.Null((await Secrets.FindAsync(keyId, Ct))!.Previous);
+    }
+
+    [Fact]
+    public async Task Editing_a_keys_applications_and_v1_goes_through_the_admin_check()
+    {
+        AddUser("admin@example.com", "Admin");
+        var (keyId, _) = await Secrets.CreateAsync("Jenkins", ["orders-api"], true, "admin@example.com", Ct);
+        var dialogs = RenderProviders();
+        var page = Render<IntegrationsPage>();
+
+        page.Find(".edit-integration").Click();
+        dialogs.WaitForElement("#scope-applications").Change("orders-api, billing");
+        dialogs.Find("#scope-allow-v1 input").Change(false);
+        dialogs.Find("#scope-save").Click();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("#v1-warning")));
+        await using var db = Database.CreateDbContext();
+        var row = await db.Integrations.SingleAsync(i => i.KeyId == keyId, Ct);
+        Assert.Equal(["orders-api", "billing"], row.Applications);
+        Assert.False(row.AllowV1);
+        // Someone who is not an admin in the database cannot, whatever the page thought.
+        Assert.NotNull(await Secrets.ChangeScopeAsync(row.Id, "*", true, "nobody@example.com", Ct));
+    }
 }

@@ -103,7 +103,7 @@ public class TwoReplicasTests : IAsyncDisposable
             await db.SaveChangesAsync(Ct);
         }
         dbs.WithUser("admin@example.com", Roles.Admin);
-        var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("admin@example.com", "admin@example.com", "replicas", null, ReleaseGate.Core.Access.TokenScopes.Legacy, Ct)).Value!.Token;
+        var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("admin@example.com", "admin@example.com", "replicas", null, ReleaseGate.Core.Access.TokenScopes.All, Ct)).Value!.Token;
         var (a, b) = (Start(), Start());
         await Task.WhenAll(a.ReadyAsync(Ct), b.ReadyAsync(Ct));
 
