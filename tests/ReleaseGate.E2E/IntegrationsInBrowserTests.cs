@@ -14,7 +14,7 @@ public class IntegrationsInBrowserTests(LivePortal portal) : IClassFixture<LiveP
 
         await page.FillAsync("#integration-name", $"Jenkins {locale}");
         await page.FillAsync("#integration-applications", "orders-api, billing");
-        await page.Locator("#integration-allow-v1").ClickAsync();
+        await page.Locator(".integration-allow-v1 input").CheckAsync();
         await page.Locator("#create-integration").ClickAsync();
         await Assertions.Expect(page.Locator("#new-secret")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^[A-Za-z0-9_-]{40,}$"));
         await page.Locator("#secret-done").ClickAsync();

@@ -23,6 +23,9 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
 
     /// <summary>The enabled account named <paramref name="acting"/> holding one of <paramref name="anyRole"/>, or why not.</summary>
     public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
+        IReadOnlyCollection<string> anyRole, CancellationToken ct) => InScope(await ResolveRolesAsync(db, acting, now, anyRole, ct), anyRole);
+
+    private static async Task<Outcome<Actor>> ResolveRolesAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
         IReadOnlyCollection<string> anyRole, CancellationToken ct)
     {
         if (acting.IsCommandLine) return CommandLine.Allowed(anyRole);
@@ -44,11 +47,14 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
         if (anyRole.Count > 0 && !anyRole.Any(Has))
             return new Refusal(RefusalCode.MissingRole, "", $"This needs the role {string.Join(" or ", anyRole)}.",
                 $"此操作需要 {string.Join(" 或 ", anyRole.Select(RoleNameZh))} 角色。");
-        // A check by roles under a token: the scope of the actions those roles are given in the table.
-        if (anyRole.Count > 0 && TokenScopes.OfThisCall is { } scopes && !TokenScopes.ForRoles(anyRole).Any(scopes.Contains))
-            return TokenScopes.Uncovered(scopes, "this action");
         return this;
     }
+
+    /// <summary>A check by roles under a token: the scope of the actions those roles are given in the table.</summary>
+    private static Outcome<Actor> InScope(Outcome<Actor> resolved, IReadOnlyCollection<string> anyRole) =>
+        resolved.Value is not null && anyRole.Count > 0 && TokenScopes.OfThisCall is { } scopes && !TokenScopes.ForRoles(anyRole).Any(scopes.Contains)
+            ? TokenScopes.Uncovered(scopes, "this action")
+            : resolved;
 
     /// <summary>The enabled account (or the command line) if the permission table lets its roles do <paramref name="action"/>.</summary>
     public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now, PortalAction action, CancellationToken ct)
@@ -56,7 +62,7 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
         var roles = Permissions.RolesFor(action);
         if (roles.Length == 0)
             return new Refusal(RefusalCode.MissingRole, "", $"Only an integration may do this ({action}).", $"只有集成可以执行此操作({action})。");
-        var resolved = await ResolveAsync(db, acting, now, roles, ct);
+        var resolved = await ResolveRolesAsync(db, acting, now, roles, ct);
         // The roles decide what the person may do; a token's scopes narrow what this call may do.
         if (resolved.Value is not null && TokenScopes.OfThisCall is { } scopes && !TokenScopes.Covers(scopes, action))
             return TokenScopes.Uncovered(scopes, action.ToString());

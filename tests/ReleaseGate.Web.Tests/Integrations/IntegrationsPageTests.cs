@@ -189,7 +189,7 @@ public class IntegrationsPageTests : ComponentTests
 
         page.Find(".edit-integration").Click();
         dialogs.WaitForElement("#scope-applications").Change("orders-api, billing");
-        dialogs.Find("#scope-allow-v1 input").Change(false);
+        dialogs.Find(".scope-allow-v1 input").Change(false);
         dialogs.Find("#scope-save").Click();
 
         page.WaitForAssertion(() => Assert.Empty(page.FindAll("#v1-warning")));
