@@ -28,6 +28,8 @@ export ReleaseGate__TestEnvironment__DockerHost="${ReleaseGate__TestEnvironment_
 export ReleaseGate__Swarm__DockerHost="${ReleaseGate__Swarm__DockerHost:-$DOCKER_HOST}"
 export ReleaseGate__Jenkins__KeyId="${ReleaseGate__Jenkins__KeyId:-demo-jenkins}"
 export ReleaseGate__Jenkins__SecretFile="${ReleaseGate__Jenkins__SecretFile:-$PWD/data/jenkins-secret}"
+# The demo key may act for every application (a choice made here, for trying things out; name slugs in real use).
+export ReleaseGate__Jenkins__Applications="${ReleaseGate__Jenkins__Applications:-*}"
 export ReleaseGate__ApplicationsFile="${ReleaseGate__ApplicationsFile:-$PWD/scripts/demo/applications.yml}"
 
 # Built once here, so the admin command line below and the portal run the same build.

@@ -57,7 +57,7 @@ async Task<Result> MeasureAsync(string name, int replicas, Dictionary<string, st
     environment["ReleaseGate__Security__ApiCallsPerMinutePerAddress"] = "1000000";
     // The QA and their token, through the portal's own command line (which also migrates the database).
     Admin(environment, "create-user", "--email", "qa@bench.example.com", "--roles", "QA");
-    var token = Admin(environment, "create-token", "--email", "qa@bench.example.com", "--name", "bench").Trim();
+    var token = Admin(environment, "create-token", "--email", "qa@bench.example.com", "--name", "bench", "--scopes", "read,sign-off").Trim();
 
     var ids = new List<(Guid Id, string Digest)>();
     await using (var context = db())

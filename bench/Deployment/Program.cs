@@ -76,11 +76,13 @@ async Task<double> OursAsync(int build)
     }.ToJsonString();
     var bytes = Encoding.UTF8.GetBytes(body);
     var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-    var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.").Concat(bytes).ToArray()));
+    // v2: time, method, path, query and the body's hash (as scripts/jenkins/releasegate.sh signs).
+    var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
+        Encoding.UTF8.GetBytes($"v2\n{t}\nPOST\n/api/v1/candidates\n\n{Convert.ToHexStringLower(SHA256.HashData(bytes))}")));
     var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/candidates") { Content = new ByteArrayContent(bytes) };
     request.Content.Headers.ContentType = new("application/json");
     request.Headers.Add("X-ReleaseGate-Key", keyId);
-    request.Headers.Add("X-ReleaseGate-Signature", $"t={t},v1={signature}");
+    request.Headers.Add("X-ReleaseGate-Signature", $"t={t},v2={signature}");
     request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
 
     var clock = Stopwatch.StartNew();
@@ -149,6 +151,7 @@ sealed class Portal(string database, string dockerHost, string keyId, string sec
         builder.UseSetting("ReleaseGate:TestEnvironment:DockerHost", dockerHost);
         builder.UseSetting("ReleaseGate:Jenkins:KeyId", keyId);
         builder.UseSetting("ReleaseGate:Jenkins:Secret", secret);
+        builder.UseSetting("ReleaseGate:Jenkins:Applications", "*");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 }

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 // Rollout benchmark: a rolling update of a 3-replica Swarm service through the real portal (a restore over the people's
 // API, watched by its durable job and the manager's event stream) against `docker service update --detach=false` to the
 // same image on a twin service with the same update config, alternating, in one run on the same engine.
@@ -90,7 +91,7 @@ try
         }
     }
     var manager = await portal.Services.GetRequiredService<CreateUser>().RunAsync("rm@bench.example.com", "Bench RM", [Roles.ReleaseManager], Acting.CommandLine, "Bench-password-1234");
-    var token = await portal.Services.GetRequiredService<CreateToken>().RunAsync(Acting.CommandLine, "rm@bench.example.com", "bench", 1);
+    var token = await portal.Services.GetRequiredService<CreateToken>().RunAsync(Acting.CommandLine, "rm@bench.example.com", "bench", 1, [TokenScopes.Read, TokenScopes.Release]);
     if (manager.IsRefused || token.IsRefused) throw new InvalidOperationException(manager.Refusal?.Message ?? token.Refusal?.Message);
     client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Value!.Token);
 
@@ -203,6 +204,7 @@ sealed class Portal(string database, string dockerHost) : WebApplicationFactory<
         builder.UseSetting("ReleaseGate:Swarm:DockerHost", dockerHost);
         builder.UseSetting("ReleaseGate:Jenkins:KeyId", "bench-jenkins");
         builder.UseSetting("ReleaseGate:Jenkins:Secret", "bench-secret-of-sufficient-length");
+        builder.UseSetting("ReleaseGate:Jenkins:Applications", "*");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 }

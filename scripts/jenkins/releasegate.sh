@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ReleaseGate callback client for Jenkins pipelines (API v1). Needs bash, curl, openssl, jq.
+# ReleaseGate callback client for Jenkins pipelines (API v1, signature v2). Needs bash, curl, openssl, jq.
 # See scripts/jenkins/README.md and `releasegate.sh --help`.
 set -euo pipefail
 
@@ -81,11 +81,16 @@ hmac_prepare() {
   HMAC_IPAD=$ipad HMAC_OPAD=$opad
 }
 
-# hmac_sha256_hex TIMESTAMP BODYFILE -> hex HMAC of "<t>.<body>"
-hmac_sha256_hex() {
-  local t=$1 body=$2
+# sign_v2 TIMESTAMP METHOD PATH[?QUERY] BODYFILE -> hex HMAC of the v2 text, one item a line:
+#   v2, <t>, <METHOD>, <path>, <query without '?'>, <hex SHA-256 of the body>
+# so a captured signature fits no other method, path, query, time or body.
+sign_v2() {
+  local t=$1 method=$2 target=$3 body=$4 path query="" bodyhash
+  path=${target%%\?*}
+  [[ "$target" == *\?* ]] && query=${target#*\?}
+  bodyhash=$(openssl dgst -sha256 -r <"$body" | cut -d' ' -f1)
   { printf "$HMAC_OPAD"
-    { printf "$HMAC_IPAD"; printf '%s.' "$t"; cat "$body"; } | openssl dgst -sha256 -binary
+    { printf "$HMAC_IPAD"; printf 'v2\n%s\n%s\n%s\n%s\n%s' "$t" "$method" "$path" "$query" "$bodyhash"; } | openssl dgst -sha256 -binary
   } | openssl dgst -sha256 -r | cut -d' ' -f1
 }
 
@@ -98,10 +103,10 @@ request() {
   plain Idempotency-Key "$idem"; plain RELEASEGATE_KEY_ID "$RELEASEGATE_KEY_ID"
   while :; do
     t=$(date +%s)
-    sig=$(hmac_sha256_hex "$t" "$body")
+    sig=$(sign_v2 "$t" "$method" "$path" "$body")
     {
       printf 'X-ReleaseGate-Key: %s\n' "$RELEASEGATE_KEY_ID"
-      printf 'X-ReleaseGate-Signature: t=%s,v1=%s\n' "$t" "$sig"
+      printf 'X-ReleaseGate-Signature: t=%s,v2=%s\n' "$t" "$sig"
       printf 'Accept: application/json, application/problem+json\n'
       printf 'User-Agent: releasegate-jenkins-client/1\n'
       if [[ "$method" == POST ]]; then

@@ -49,6 +49,8 @@ public enum RefusalCode
     NoDevelopmentEnvironment,
     /// <summary>A provider login that no account is linked to, while an account with its e-mail exists.</summary>
     NotLinked,
+    /// <summary>The person may, but the token the call came with has no scope for it.</summary>
+    OutOfScope,
 }
 
 /// <summary>Why a use case said no: a code, and one or more problems each naming its field ("" for the whole request).</summary>

@@ -16,10 +16,13 @@ public class AccountInBrowserTests(LivePortal portal) : IClassFixture<LivePortal
         await Assertions.Expect(page.Locator("#create-token")).ToContainTextAsync(create);
 
         await page.FillAsync("#token-name", $"ci-{locale}");
+        await page.Locator(".token-scope-sign-off input").CheckAsync();
         await page.Locator("#create-token").ClickAsync();
         await Assertions.Expect(page.Locator("#new-token")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("^rgp_[A-Za-z0-9_-]{40,}$"));
         await LivePortal.ShotAsync(page, $"account-token-{locale}");
         await page.Locator("#token-done").ClickAsync();
+        await Assertions.Expect(page.Locator("#tokens .token-scopes").First).ToHaveTextAsync("read, sign-off");
+        await LivePortal.ShotAsync(page, $"account-scopes-{locale}");
 
         await page.GotoAsync("/users");
         await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });

@@ -29,6 +29,7 @@ public sealed class DevelopmentPortal : LivePortal
         base.ConfigureWebHost(builder);
         builder.UseSetting("ReleaseGate:Jenkins:KeyId", KeyId);
         builder.UseSetting("ReleaseGate:Jenkins:Secret", Secret);
+        builder.UseSetting("ReleaseGate:Jenkins:Applications", "*");
         builder.UseSetting("ReleaseGate:ApplicationsFile", file);
     }
 

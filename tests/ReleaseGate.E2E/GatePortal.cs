@@ -49,6 +49,7 @@ public sealed class GatePortal : LivePortal
         builder.UseSetting("ReleaseGate:ApplicationsFile", applicationsFile);
         builder.UseSetting("ReleaseGate:Jenkins:KeyId", KeyId);
         builder.UseSetting("ReleaseGate:Jenkins:Secret", Secret);
+        builder.UseSetting("ReleaseGate:Jenkins:Applications", "*");
         builder.UseSetting("ReleaseGate:Smtp:Port", PortalProcess.FreePort().ToString()); // nobody listens: mail waits, harmlessly
     }
 
@@ -131,7 +132,7 @@ public sealed class GatePortal : LivePortal
         new()
         {
             ["ReleaseGate__Database__ConnectionString"] = $"Data Source={database}", ["ReleaseGate__ApplicationsFile"] = applicationsFile,
-            ["ReleaseGate__Jenkins__KeyId"] = KeyId, ["ReleaseGate__Jenkins__Secret"] = Secret,
+            ["ReleaseGate__Jenkins__KeyId"] = KeyId, ["ReleaseGate__Jenkins__Secret"] = Secret, ["ReleaseGate__Jenkins__Applications"] = "*",
         });
 
     private static string RepositoryRoot()

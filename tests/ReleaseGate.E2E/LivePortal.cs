@@ -64,6 +64,15 @@ public class LivePortal : WebApplicationFactory<Program>, IAsyncLifetime
         SignedInPageAsync(Browser, Address, email, password, locale);
 
     /// <summary>The same, on any portal address (a proxy in front of replicas, say).</summary>
+    /// <summary>The admin's page at <paramref name="path"/>, once its circuit is live.</summary>
+    public async Task<IPage> SignedInAtAsync(string path, string? locale = null)
+    {
+        var page = await SignedInPageAsync(locale: locale);
+        await page.GotoAsync(path);
+        await page.WaitForSelectorAsync("#rg-interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
     public static async Task<IPage> SignedInPageAsync(IBrowser browser, Uri address, string email, string password, string? locale = null)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString(), Locale = locale });

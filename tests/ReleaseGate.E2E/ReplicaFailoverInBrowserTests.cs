@@ -109,7 +109,7 @@ public class ReplicaFailoverInBrowserTests : IAsyncLifetime
         await using var scope = provider.CreateAsyncScope();
         var created = await scope.ServiceProvider.GetRequiredService<CreateUser>().RunAsync(Qa, "QA", [Roles.QA], Acting.CommandLine, Password);
         Assert.False(created.IsRefused, created.Refusal?.ToString());
-        return (await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(Acting.CommandLine, Qa, "failover", null, Ct)).Value!.Token;
+        return (await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(Acting.CommandLine, Qa, "failover", null, ReleaseGate.Core.Access.TokenScopes.Legacy, Ct)).Value!.Token;
     }
 
     private async Task<Candidate> SeedAwaitingSignOffAsync()

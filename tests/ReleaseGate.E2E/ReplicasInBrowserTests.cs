@@ -77,7 +77,7 @@ public class ReplicasInBrowserTests : IAsyncLifetime
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true };
         Assert.True((await users.CreateAsync(user, "Qa-pass-1234")).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, Roles.QA)).Succeeded);
-        var outcome = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "replicas", null);
+        var outcome = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "replicas", null, ReleaseGate.Core.Access.TokenScopes.Legacy);
         return outcome.Value!.Token;
     }
 

@@ -58,6 +58,7 @@ public class ShippedClientPortal : LivePortal
         builder.UseSetting("ReleaseGate:ApplicationsFile", applicationsFile);
         builder.UseSetting("ReleaseGate:Jenkins:KeyId", KeyId);
         builder.UseSetting("ReleaseGate:Jenkins:Secret", Secret);
+        builder.UseSetting("ReleaseGate:Jenkins:Applications", "*");
     }
 
     public override async ValueTask InitializeAsync()

@@ -43,6 +43,7 @@ public class ComposeStackTests : IAsyncLifetime
         ["RELEASEGATE_APPLICATIONS_FILE"] = Path.Combine(work, "applications.yml"),
         ["RELEASEGATE_DOCKER_SOCKET"] = new Uri(Infra.DockerHost).AbsolutePath,
         ["RELEASEGATE_DOCKER_GID"] = Docker.SocketGroup(),
+        ["RELEASEGATE_JENKINS_APPLICATIONS"] = "*",
     };
 
     public async ValueTask InitializeAsync()

@@ -54,7 +54,7 @@ public class PortalImageTests : IAsyncLifetime
         // The command line on the PATH acts on the served portal's database: the token it prints works over HTTP.
         var password = await Docker.OkAsync("exec", container, "releasegate", "admin", "create-user", "--email", "qa@example.com", "--roles", "QA");
         Assert.True(password.Length >= 12, $"expected a first password, got '{password}'");
-        var token = await Docker.OkAsync("exec", container, "releasegate", "admin", "create-token", "--email", "qa@example.com", "--name", "image-test");
+        var token = await Docker.OkAsync("exec", container, "releasegate", "admin", "create-token", "--email", "qa@example.com", "--name", "image-test", "--scopes", "read,sign-off");
         Assert.StartsWith("rgp_", token);
         using var me = new HttpRequestMessage(HttpMethod.Get, "/api/v1/me") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) } };
         var answer = await http.SendAsync(me, Ct);

@@ -67,6 +67,7 @@ public class PortalStackTests : IAsyncLifetime
         ["RELEASEGATE_SMTP_SECURITY"] = "None",
         ["RELEASEGATE_DOCKER_SOCKET"] = new Uri(Infra.DockerHost).AbsolutePath,
         ["RELEASEGATE_DOCKER_GID"] = Docker.SocketGroup(),
+        ["RELEASEGATE_JENKINS_APPLICATIONS"] = "*",
     }.Concat(Secrets.Keys.Select(k => KeyValuePair.Create(k, SecretName(k)))).ToDictionary();
 
     public async ValueTask InitializeAsync()

@@ -517,6 +517,15 @@ namespace ReleaseGate.Migrations.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("AllowV1")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Applications")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValueSql("'[]'");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -531,11 +540,23 @@ namespace ReleaseGate.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("PreviousSecretLastUsedAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<long?>("RevokedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("RotatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("SecretLastUsedAt")
                         .HasColumnType("bigint");
 
                     b.HasKey("Id");
@@ -1051,6 +1072,12 @@ namespace ReleaseGate.Migrations.Postgres.Migrations
 
                     b.Property<string>("RevokedBy")
                         .HasColumnType("text");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValueSql("'[\"read\",\"sign-off\",\"release\"]'");
 
                     b.Property<string>("UserId")
                         .IsRequired()

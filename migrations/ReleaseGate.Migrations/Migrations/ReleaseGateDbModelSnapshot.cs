@@ -497,6 +497,15 @@ namespace ReleaseGate.Migrations.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AllowV1")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Applications")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -511,11 +520,23 @@ namespace ReleaseGate.Migrations.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PreviousProtectedSecret")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PreviousSecretLastUsedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RotatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SecretLastUsedAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
@@ -1015,6 +1036,12 @@ namespace ReleaseGate.Migrations.Migrations
 
                     b.Property<string>("RevokedBy")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[\"read\",\"sign-off\",\"release\"]'");
 
                     b.Property<string>("UserId")
                         .IsRequired()

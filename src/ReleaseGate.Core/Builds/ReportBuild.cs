@@ -23,7 +23,7 @@ public sealed class ReportBuild(IDbContextFactory<ReleaseGateDb> dbs, TimeProvid
     public async Task<Outcome<BuildReported>> RunAsync(BuildReport report, string integrationKeyId, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await Actor.CheckIntegrationAsync(db, integrationKeyId, PortalAction.ReportBuild, ct) is { } refused) return refused;
+        if (await Actor.CheckIntegrationAsync(db, integrationKeyId, PortalAction.ReportBuild, report.Application, ct) is { } refused) return refused;
         var app = await db.Applications.AsNoTracking().SingleOrDefaultAsync(a => a.Slug == report.Application, ct);
         if (app is null) return new Refusal(RefusalCode.UnknownApplication, "application", $"There is no application '{report.Application}'.", $"没有名为 '{report.Application}' 的应用。");
 

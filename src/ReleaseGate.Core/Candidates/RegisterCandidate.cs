@@ -31,7 +31,7 @@ public sealed class RegisterCandidate(IDbContextFactory<ReleaseGateDb> dbs, IIma
     private async Task<Outcome<Registration>> RegisterAsync(CandidateRegistration request, string integrationKeyId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await Actor.CheckIntegrationAsync(db, integrationKeyId, PortalAction.RegisterCandidate, ct) is { } refused) return refused;
+        if (await Actor.CheckIntegrationAsync(db, integrationKeyId, PortalAction.RegisterCandidate, request.Application, ct) is { } refused) return refused;
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Slug == request.Application, ct);
         if (app is null)
             return new Refusal(RefusalCode.UnknownApplication, "application", $"There is no application '{request.Application}'.", $"没有名为 '{request.Application}' 的应用。");

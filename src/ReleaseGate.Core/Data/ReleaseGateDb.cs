@@ -146,7 +146,12 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         });
 
         model.Entity<OutboxMessage>().HasIndex(m => new { m.SentAt, m.NextAttemptAt });
-        model.Entity<Integration>().HasIndex(i => i.KeyId).IsUnique();
+        model.Entity<Integration>(e =>
+        {
+            e.HasIndex(i => i.KeyId).IsUnique();
+            // Keys made before application sets speak for none until an admin names theirs.
+            e.Property(i => i.Applications).HasConversion(Json<List<string>>(), JsonComparer<List<string>>()).HasDefaultValueSql("'[]'");
+        });
         model.Entity<IdempotencyRecord>().HasKey(r => new { r.KeyId, r.Key });
         model.Entity<PersonalAccessToken>(e =>
         {
@@ -156,6 +161,8 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
             e.Property(t => t.Hash).HasMaxLength(64);
             e.Property(t => t.Prefix).HasMaxLength(16);
             e.Property(t => t.Name).HasMaxLength(100);
+            // Tokens made before scopes keep what they were used for, short of administering (TokenScopes.Legacy).
+            e.Property(t => t.Scopes).HasConversion(Json<List<string>>(), JsonComparer<List<string>>()).HasDefaultValueSql("'[\"read\",\"sign-off\",\"release\"]'");
         });
         model.Entity<IdempotencyRecord>().HasIndex(r => r.CreatedAt);
         model.Entity<SeenSignature>(e =>

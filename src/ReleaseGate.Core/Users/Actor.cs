@@ -21,6 +21,9 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
 
     /// <summary>The enabled account named <paramref name="acting"/> holding one of <paramref name="anyRole"/>, or why not.</summary>
     public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
+        IReadOnlyCollection<string> anyRole, CancellationToken ct) => InScope(await ResolveRolesAsync(db, acting, now, anyRole, ct), anyRole);
+
+    private static async Task<Outcome<Actor>> ResolveRolesAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
         IReadOnlyCollection<string> anyRole, CancellationToken ct)
     {
         if (acting.IsCommandLine) return CommandLine.Allowed(anyRole);
@@ -45,22 +48,40 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
         return this;
     }
 
+    /// <summary>A check by roles under a token: the scope of the actions those roles are given in the table.</summary>
+    private static Outcome<Actor> InScope(Outcome<Actor> resolved, IReadOnlyCollection<string> anyRole) =>
+        resolved.Value is not null && anyRole.Count > 0 && TokenScopes.OfThisCall is { } scopes && !TokenScopes.ForRoles(anyRole).Any(scopes.Contains)
+            ? TokenScopes.Uncovered(scopes, "this action")
+            : resolved;
+
     /// <summary>The enabled account (or the command line) if the permission table lets its roles do <paramref name="action"/>.</summary>
     public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now, PortalAction action, CancellationToken ct)
     {
         var roles = Permissions.RolesFor(action);
         if (roles.Length == 0)
             return new Refusal(RefusalCode.MissingRole, "", $"Only an integration may do this ({action}).", $"只有集成可以执行此操作({action})。");
-        return await ResolveAsync(db, acting, now, roles, ct);
+        var resolved = await ResolveRolesAsync(db, acting, now, roles, ct);
+        // The roles decide what the person may do; a token's scopes narrow what this call may do.
+        if (resolved.Value is not null && TokenScopes.OfThisCall is { } scopes && !TokenScopes.Covers(scopes, action))
+            return TokenScopes.Uncovered(scopes, action.ToString());
+        return resolved;
     }
 
-    /// <summary>The integration <paramref name="keyId"/>, known and not revoked, if the table lets integrations do <paramref name="action"/>.</summary>
-    public static async Task<Refusal?> CheckIntegrationAsync(ReleaseGateDb db, string keyId, PortalAction action, CancellationToken ct)
+    /// <summary>
+    /// The integration <paramref name="keyId"/>, known and not revoked, if the table lets integrations do <paramref name="action"/>
+    /// and the key speaks for <paramref name="application"/>.
+    /// </summary>
+    public static async Task<Refusal?> CheckIntegrationAsync(ReleaseGateDb db, string keyId, PortalAction action, string application, CancellationToken ct)
     {
         if (!Permissions.Allows(action, Principals.Integration))
             return new Refusal(RefusalCode.MissingRole, "", $"An integration may not do this ({action}).", $"集成不能执行此操作({action})。");
-        var known = await db.Set<Integration>().AnyAsync(i => i.KeyId == keyId && i.RevokedAt == null, ct);
-        return known ? null : new Refusal(RefusalCode.UnknownActor, "", $"The key '{keyId}' is unknown or revoked.", $"密钥 '{keyId}' 不存在或已被吊销。");
+        var key = await db.Set<Integration>().AsNoTracking().Where(i => i.KeyId == keyId && i.RevokedAt == null)
+            .Select(i => new { i.Applications }).SingleOrDefaultAsync(ct);
+        if (key is null) return new Refusal(RefusalCode.UnknownActor, "", $"The key '{keyId}' is unknown or revoked.", $"密钥 '{keyId}' 不存在或已被吊销。");
+        if (!key.Applications.Contains(Integration.EveryApplication) && !key.Applications.Contains(application))
+            return new Refusal(RefusalCode.MissingRole, "application", $"The key '{keyId}' may not act for the application '{application}'; an admin can add it on the integrations page.",
+                $"密钥 '{keyId}' 无权代表应用 '{application}';管理员可在集成页面添加。");
+        return null;
     }
 
     private static string RoleNameZh(string role) => role switch

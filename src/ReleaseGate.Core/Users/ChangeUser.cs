@@ -42,7 +42,8 @@ public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, 
                 password = newPassword is null ? UserRules.TemporaryPassword() : null;
                 var token = await users.GeneratePasswordResetTokenAsync(user);
                 if (await users.ResetPasswordAsync(user, token, newPassword ?? password!) is { Succeeded: false } reset) return UserRules.FromIdentity(reset);
-                details = "password reset";
+                // Whoever learnt the old password may have made tokens with it: they end with it.
+                details = $"password reset; {await PersonalAccessToken.RevokeAllAsync(db, user.Id, time.GetUtcNow(), resolved.Value!.UserName, default)} tokens ended";
                 break;
             case UserChange.Disable:
                 if (lastAdmin)
@@ -50,7 +51,7 @@ public sealed class ChangeUser(UserManager<PortalUser> users, ReleaseGateDb db, 
                 await users.SetLockoutEnabledAsync(user, true);
                 await users.SetLockoutEndDateAsync(user, DateTimeOffset.MaxValue);
                 await users.UpdateSecurityStampAsync(user); // signs the person out everywhere
-                details = "disabled";
+                details = $"disabled; {await PersonalAccessToken.RevokeAllAsync(db, user.Id, time.GetUtcNow(), resolved.Value!.UserName, default)} tokens ended";
                 break;
             default:
                 await users.SetLockoutEndDateAsync(user, null);

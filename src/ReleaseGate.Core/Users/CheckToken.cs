@@ -3,6 +3,12 @@ using ReleaseGate.Core.Data;
 
 namespace ReleaseGate.Core.Users;
 
+/// <summary>A live token's owner as the database knows them now, the token and what its scopes cover.</summary>
+public sealed record TokenHolder(Actor Owner, Guid TokenId, IReadOnlyList<string> Scopes)
+{
+    public string UserName => Owner.UserName;
+}
+
 /// <summary>
 /// Who a presented token acts for, checked on every call: known, not revoked, not expired, and its owner enabled
 /// (an owner disabled a second ago is refused now). Notes the use at most once a minute, so reads stay reads.
@@ -11,7 +17,7 @@ public sealed class CheckToken(IDbContextFactory<ReleaseGateDb> dbs, TimeProvide
 {
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
-    public async Task<Outcome<Actor>> RunAsync(string presented, CancellationToken ct = default)
+    public async Task<Outcome<TokenHolder>> RunAsync(string presented, CancellationToken ct = default)
     {
         var refused = new Refusal(RefusalCode.UnknownActor, "Authorization", "The token is unknown, revoked or expired.", "令牌未知、已吊销或已过期。");
         if (!presented.StartsWith(PersonalAccessToken.Scheme, StringComparison.Ordinal) || presented.Length > 200) return refused;
@@ -23,13 +29,13 @@ public sealed class CheckToken(IDbContextFactory<ReleaseGateDb> dbs, TimeProvide
         var userName = await db.Users.Where(u => u.Id == token.UserId).Select(u => u.UserName).SingleOrDefaultAsync(ct);
         if (userName is null) return refused;
         var owner = await Actor.ResolveAsync(db, userName, now, [], ct);
-        if (owner.IsRefused) return owner;
+        if (owner.Refusal is { } ownerRefused) return ownerRefused;
 
         if (token.LastUsedAt is null || now - token.LastUsedAt >= LastUsedResolution)
         {
             // A direct update: no audit row, no concurrency token; many calls at once may all write, which is harmless.
             await db.PersonalAccessTokens.Where(t => t.Id == token.Id).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), ct);
         }
-        return owner;
+        return new TokenHolder(owner.Value!, token.Id, token.Scopes);
     }
 }

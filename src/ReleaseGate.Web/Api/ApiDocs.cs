@@ -20,7 +20,8 @@ public static class ApiDocs
                 Description = "Too many calls for this key or from this address: application/problem+json, with Retry-After (seconds). " +
                     "Every answer under /api/ that is not 2xx is application/problem+json, also an unknown route or id (404) and 405.",
             };
-            operation.Parameters.Add(Header("X-ReleaseGate-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>; at most 300 s from the server's clock " +
+            operation.Parameters.Add(Header("X-ReleaseGate-Signature", "t=<unix seconds>,v2=<hex HMAC-SHA256(secret, \"v2\\n<t>\\n<METHOD>\\n<path>\\n<query>\\n<hex SHA-256 of the raw body>\")>; " +
+                "v1=<HMAC of \"<t>.<raw body>\"> only for a key an admin allows it; at most 300 s from the server's clock " +
                 "(a timestamp outside that window, or no time at all, is 401). A signature is accepted once: a POST whose signature was " +
                 "already received is 401, unless it is a retry of that very call with the same Idempotency-Key (then the first answer " +
                 "comes again). Sign every call afresh. GETs only read and are not checked for reuse."));

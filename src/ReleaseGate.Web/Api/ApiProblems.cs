@@ -56,7 +56,7 @@ public static class ApiProblems
         RefusalCode.NotFound => StatusCodes.Status404NotFound,
         RefusalCode.Invalid => StatusCodes.Status400BadRequest,
         RefusalCode.UnknownActor => StatusCodes.Status401Unauthorized,
-        RefusalCode.AccountDisabled or RefusalCode.MissingRole or RefusalCode.Submitter or RefusalCode.CommitAuthor or RefusalCode.NotManaged
+        RefusalCode.AccountDisabled or RefusalCode.MissingRole or RefusalCode.OutOfScope or RefusalCode.Submitter or RefusalCode.CommitAuthor or RefusalCode.NotManaged
             => StatusCodes.Status403Forbidden,
         RefusalCode.UnknownApplication or RefusalCode.WrongRepository or RefusalCode.ImageNotFound or RefusalCode.DigestMismatch
             or RefusalCode.NoDevelopmentEnvironment

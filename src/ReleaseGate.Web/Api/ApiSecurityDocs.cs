@@ -20,7 +20,8 @@ public static class ApiSecurityDocs
         document.Components.SecuritySchemes[Bearer] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.Http, Scheme = "bearer", BearerFormat = "rgp_<random>",
-            Description = "A personal access token (My account → Tokens, or `releasegate admin create-token`). Acts with the owner's current roles.",
+            Description = "A personal access token (My account → Tokens, POST /api/v1/me/tokens, or `releasegate admin create-token --scopes`). " +
+                "Acts with the owner's current roles, only for what its scopes (read, sign-off, release, admin) cover.",
         };
         document.Components.SecuritySchemes[HmacKey] = new OpenApiSecurityScheme
         {
@@ -30,7 +31,8 @@ public static class ApiSecurityDocs
         document.Components.SecuritySchemes[HmacSignature] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-ReleaseGate-Signature",
-            Description = "t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>; at most 300 s from the server's clock.",
+            Description = "t=<unix seconds>,v2=<hex HMAC-SHA256(secret, \"v2\\n<t>\\n<METHOD>\\n<path>\\n<query>\\n<hex SHA-256 of the raw body>\")>; " +
+                "v1 (\"<t>.<raw body>\") only where an admin allows it for the key; at most 300 s from the server's clock.",
         };
         return Task.CompletedTask;
     });

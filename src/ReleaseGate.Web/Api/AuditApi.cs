@@ -65,7 +65,13 @@ public static class AuditApi
         return csv.ToString();
     }
 
-    /// <summary>RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled.</summary>
-    private static string Field(string s) =>
-        s.AsSpan().IndexOfAny(",\"\r\n") < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
+    /// <summary>
+    /// RFC 4180: quoted when it holds a comma, a quote or a line break; quotes doubled. A cell a spreadsheet would read as a
+    /// formula (starting with = + - @, a tab or a carriage return) is led by ' and quoted, so it stays text (OWASP's CSV injection).
+    /// </summary>
+    public static string Field(string s)
+    {
+        if (s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r') return "\"'" + s.Replace("\"", "\"\"") + "\"";
+        return s.AsSpan().IndexOfAny(",\"\r\n") < 0 ? s : "\"" + s.Replace("\"", "\"\"") + "\"";
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using ReleaseGate.Core.Access;
 
 namespace ReleaseGate.Web.Api;
 
@@ -16,6 +17,14 @@ public sealed class PersonOrSignature(SignedRequest signed) : IEndpointFilter
             var result = await http.AuthenticateAsync(TokenAuthentication.SchemeName);
             if (!result.Succeeded) return await Unauthorized(http, result.Failure?.Message ?? "The token is unknown, revoked or expired.");
             http.User = result.Principal;
+            // The token's own allowance, once it is known to be a live token (its id, never the token, names the partition).
+            if (await http.RequestServices.GetRequiredService<Security.CallerLimits>().RefuseAsync(http,
+                    "token:" + http.User.FindFirst(TokenAuthentication.TokenIdClaim)?.Value) is { } limited) return limited;
+            // A read needs the read scope; what a change needs is decided in Core from the action (Actor, TokenScopes).
+            var scopes = Scopes(http)!;
+            TokenScopes.ForThisCall(scopes);
+            if (HttpMethods.IsGet(http.Request.Method) && http.Request.Path != "/api/v1/me" && !TokenScopes.CoversReading(scopes))
+                return await ApiProblems.RefuseAsync(http, TokenScopes.Uncovered(scopes, "reading"));
             var body = await SignedRequest.ReadBodyAsync(http.Request, http.RequestAborted);
             if (body is null)
                 return await ApiProblems.RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, "payload-too-large",
@@ -35,6 +44,10 @@ public sealed class PersonOrSignature(SignedRequest signed) : IEndpointFilter
         return await ApiProblems.RefuseAsync(http, StatusCodes.Status401Unauthorized, "unauthorized",
             "The call carries no valid token or signature.", detail, "Authorization");
     }
+
+    /// <summary>The scopes of the token this call came with; null without one.</summary>
+    public static IReadOnlyList<string>? Scopes(HttpContext http) => Person(http) is null ? null
+        : http.User.FindAll(TokenAuthentication.ScopeClaim).Select(c => c.Value).ToList();
 
     /// <summary>The person the token acts for; null for a signed integration's read.</summary>
     public static string? Person(HttpContext http) =>

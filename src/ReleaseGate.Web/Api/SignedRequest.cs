@@ -6,10 +6,12 @@ using ReleaseGate.Web.Integrations;
 namespace ReleaseGate.Web.Api;
 
 /// <summary>
-/// Checks that a call comes from a known integration: HMAC-SHA256 over "&lt;t&gt;.&lt;raw body&gt;" with its
-/// secret, compared in constant time, and a timestamp within five minutes of our clock.
+/// Checks that a call comes from a known integration: v2 is HMAC-SHA256 with its secret over
+/// "v2\n&lt;t&gt;\n&lt;METHOD&gt;\n&lt;path&gt;\n&lt;query&gt;\n&lt;hex SHA-256 of the raw body&gt;" (so a captured signature fits no other
+/// call); v1 over "&lt;t&gt;.&lt;raw body&gt;" only for a key an admin lets sign v1. Compared in constant time with the current
+/// secret and, during a rotation, the previous one; the timestamp within five minutes of our clock.
 /// </summary>
-public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time, Security.ReplayGuard replays) : IEndpointFilter
+public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time, Security.ReplayGuard replays, Security.CallerLimits limits) : IEndpointFilter
 {
     public const int MaxBodyBytes = 64 * 1024;
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(300);
@@ -42,8 +44,8 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time,
 
         if (string.IsNullOrEmpty(keyId))
             return await Unauthorized(http, "The X-ReleaseGate-Key header is missing.", "X-ReleaseGate-Key");
-        if (!TryParse(http.Request.Headers["X-ReleaseGate-Signature"].ToString(), out var timestamp, out var signature))
-            return await Unauthorized(http, "The X-ReleaseGate-Signature header is missing or not of the form t=<unix seconds>,v1=<hex>.", "X-ReleaseGate-Signature");
+        if (!TryParse(http.Request.Headers["X-ReleaseGate-Signature"].ToString(), out var timestamp, out var signature, out var version))
+            return await Unauthorized(http, "The X-ReleaseGate-Signature header is missing or not of the form t=<unix seconds>,v2=<hex>.", "X-ReleaseGate-Signature");
         // A timestamp no clock can show (past year 9999) is as stale as any other, not a crash.
         if (timestamp > MaxUnixSeconds)
             return await Unauthorized(http, "The signature's timestamp is not a time.", "X-ReleaseGate-Signature");
@@ -51,12 +53,20 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time,
         if (skew.Duration() > ClockTolerance)
             return await Unauthorized(http, $"The signature's timestamp is {Math.Abs((long)skew.TotalSeconds)} s {(skew > TimeSpan.Zero ? "old" : "in the future")}; at most {ClockTolerance.TotalSeconds} s is accepted.", "X-ReleaseGate-Signature");
 
-        var secret = await secrets.FindSecretAsync(keyId, http.RequestAborted);
-        if (secret is null)
+        var key = await secrets.FindAsync(keyId, http.RequestAborted);
+        if (key is null)
             return await Unauthorized(http, $"The key '{keyId}' is unknown or revoked.", "X-ReleaseGate-Key");
-        var signed = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".").Concat(body).ToArray();
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, signed), signature))
-            return await Unauthorized(http, "The signature does not match the body.", "X-ReleaseGate-Signature");
+        if (version == 1 && !key.AllowV1)
+            return await Unauthorized(http, $"The key '{keyId}' must sign v2 (method, path, query, time and body); v1 is not accepted for it. Update the client (scripts/jenkins/releasegate.sh).", "X-ReleaseGate-Signature");
+        var signed = version == 2 ? V2Text(http.Request, timestamp, body) : V1Text(timestamp, body);
+        bool Matches(byte[] secret) => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(secret, signed), signature);
+        var byCurrent = Matches(key.Current);
+        var byPrevious = !byCurrent && key.Previous is { } previous && Matches(previous);
+        if (!byCurrent && !byPrevious)
+            return await Unauthorized(http, "The signature does not match the call.", "X-ReleaseGate-Signature");
+        // Only a verified key gets a partition of its own: a header alone cannot spend another key's calls or mint new partitions.
+        if (await limits.RefuseAsync(http, "key:" + keyId) is { } refused) return refused;
+        await secrets.NoteUsedAsync(key, byPrevious, http.RequestAborted);
 
         // Calls that change something are accepted once per signature; GETs only read (and pollers may repeat one within a
         // second); a POST without a usable Idempotency-Key is refused next, having done nothing.
@@ -90,19 +100,34 @@ public sealed class SignedRequest(IntegrationSecrets secrets, TimeProvider time,
         return buffer.ToArray();
     }
 
-    private static bool TryParse(string header, out long timestamp, out byte[] signature)
+    /// <summary>What v1 signs: "&lt;t&gt;." and the raw body.</summary>
+    public static byte[] V1Text(long timestamp, byte[] body) =>
+        [.. Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + "."), .. body];
+
+    /// <summary>What v2 signs: the version, time, method, path (as sent), query (as sent, without '?') and the body's hash, one per line.</summary>
+    public static byte[] V2Text(HttpRequest request, long timestamp, byte[] body) =>
+        Encoding.UTF8.GetBytes(string.Join('\n', "v2", timestamp.ToString(CultureInfo.InvariantCulture), request.Method.ToUpperInvariant(),
+            request.PathBase.Add(request.Path).ToUriComponent(), (request.QueryString.Value ?? "").TrimStart('?'),
+            Convert.ToHexStringLower(SHA256.HashData(body))));
+
+    /// <summary>t and one signature: v2 when given (a client sending both is judged by v2), else v1.</summary>
+    private static bool TryParse(string header, out long timestamp, out byte[] signature, out int version)
     {
         timestamp = 0;
         signature = [];
-        string? t = null, v1 = null;
+        version = 0;
+        string? t = null, v1 = null, v2 = null;
         foreach (var part in header.Split(',', StringSplitOptions.TrimEntries))
         {
             if (part.StartsWith("t=", StringComparison.Ordinal)) t = part[2..];
             else if (part.StartsWith("v1=", StringComparison.Ordinal)) v1 = part[3..];
+            else if (part.StartsWith("v2=", StringComparison.Ordinal)) v2 = part[3..];
         }
-        if (t is null || v1 is null || v1.Length != 64 || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out timestamp))
+        var hex = v2 ?? v1;
+        version = v2 is not null ? 2 : 1;
+        if (t is null || hex is null || hex.Length != 64 || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out timestamp))
             return false;
-        try { signature = Convert.FromHexString(v1); return true; }
+        try { signature = Convert.FromHexString(hex); return true; }
         catch (FormatException) { return false; }
     }
 }

@@ -14,6 +14,8 @@ public sealed class TokenAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "PersonalAccessToken";
+    public const string TokenIdClaim = "releasegate:token";
+    public const string ScopeClaim = "releasegate:scope";
 
     /// <summary>The presented bearer token, or null when the request carries none.</summary>
     public static string? Presented(HttpRequest request)
@@ -27,8 +29,9 @@ public sealed class TokenAuthentication(IOptionsMonitor<AuthenticationSchemeOpti
         if (Presented(Request) is not { } token) return AuthenticateResult.NoResult();
         var outcome = await check.RunAsync(token, Context.RequestAborted);
         if (outcome.Refusal is { } refusal) return AuthenticateResult.Fail(refusal.Message);
-        var actor = outcome.Value!;
-        var claims = new List<Claim> { new(ClaimTypes.Name, actor.UserName), new(ClaimTypes.NameIdentifier, actor.UserId) };
+        var (actor, tokenId, scopes) = outcome.Value!;
+        var claims = new List<Claim> { new(ClaimTypes.Name, actor.UserName), new(ClaimTypes.NameIdentifier, actor.UserId), new(TokenIdClaim, tokenId.ToString()) };
+        claims.AddRange(scopes.Select(s => new Claim(ScopeClaim, s)));
         if (actor.Email is not null) claims.Add(new Claim(ClaimTypes.Email, actor.Email));
         claims.AddRange(actor.Roles.Select(r => new Claim(ClaimTypes.Role, r)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));

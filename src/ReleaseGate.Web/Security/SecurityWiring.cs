@@ -49,6 +49,7 @@ public static class SecurityWiring
         builder.Services.AddScoped<AccountNotice>();
         builder.Services.AddScoped<AuthenticationStateProvider, AccountRevalidation>();
         builder.Services.AddSingleton<RefusalTally>();
+        builder.Services.AddSingleton<SignInBackoff>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RefusalTally>());
         builder.Services.AddPortalRateLimits(settings);
         builder.AddKeysAtRest();

@@ -11,6 +11,12 @@ public sealed class JenkinsSettings : ISettings, IValidatableObject
     public string? KeyId { get; set; }
     public string? Secret { get; set; }
     public string? SecretFile { get; set; }
+    /// <summary>Comma-separated slugs the key may act for, or * for every application: required with a key, never assumed.</summary>
+    public string? Applications { get; set; }
+    /// <summary>Whether the key may still sign v1 (body and time only); for a Jenkins not yet on the current client.</summary>
+    public bool AllowV1 { get; set; }
+
+    public List<string> ApplicationList() => Integrations.IntegrationSecrets.ParseApplications(Applications) ?? [];
 
     public string? ResolveSecret() => SettingsCheck.ReadSecret(Secret, SecretFile);
 
@@ -22,6 +28,8 @@ public sealed class JenkinsSettings : ISettings, IValidatableObject
             yield return new("is required when ReleaseGate__Jenkins__KeyId is set (or set ReleaseGate__Jenkins__SecretFile).", [nameof(Secret)]);
         if (string.IsNullOrEmpty(KeyId) && hasSecret)
             yield return new("is required when a Jenkins secret is set.", [nameof(KeyId)]);
+        if (!string.IsNullOrEmpty(KeyId) && Integrations.IntegrationSecrets.ParseApplications(Applications) is null)
+            yield return new("is required when ReleaseGate__Jenkins__KeyId is set and " + Integrations.IntegrationSecrets.ApplicationsRule.En, [nameof(Applications)]);
         if (!string.IsNullOrEmpty(Secret) && Secret.Length < 16)
             yield return new("must be at least 16 characters long.", [nameof(Secret)]);
     }

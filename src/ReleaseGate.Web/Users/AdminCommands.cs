@@ -12,7 +12,7 @@ public static class AdminCommands
 {
     public const string Usage = """
         usage: releasegate admin create-user --email E --roles QA,ReleaseManager [--display-name N] [--password-file F]
-               releasegate admin create-token --email E --name N [--expires-days D]
+               releasegate admin create-token --email E --name N --scopes read,sign-off,release,admin [--expires-days D]
                releasegate admin reset-password --email E [--password-file F]
                releasegate admin disable --email E
                releasegate admin link-login --email E --subject S
@@ -21,7 +21,7 @@ public static class AdminCommands
     private static readonly Dictionary<string, (string[] Required, string[] Optional)> Commands = new()
     {
         ["create-user"] = (["--email", "--roles"], ["--display-name", "--password-file"]),
-        ["create-token"] = (["--email", "--name"], ["--expires-days"]),
+        ["create-token"] = (["--email", "--name", "--scopes"], ["--expires-days"]),
         ["reset-password"] = (["--email"], ["--password-file"]),
         ["disable"] = (["--email"], []),
         ["link-login"] = (["--email", "--subject"], []),
@@ -57,7 +57,8 @@ public static class AdminCommands
         {
             var user = await sp.GetRequiredService<UserManager<PortalUser>>().FindByEmailAsync(email);
             if (user is null) { error.WriteLine($"--email: there is no account {email}."); return 1; }
-            var token = await sp.GetRequiredService<CreateToken>().RunAsync(Acting.CommandLine, user.UserName!, options["--name"], days);
+            var token = await sp.GetRequiredService<CreateToken>().RunAsync(Acting.CommandLine, user.UserName!, options["--name"], days,
+                options["--scopes"].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             return Report(token, error, "--email", v => output.WriteLine(v.Token));
         }
         if (command == "link-login")
@@ -97,6 +98,7 @@ public static class AdminCommands
     {
         "" => fallback,
         "expiresDays" => "--expires-days",
+        "scopes" => "--scopes",
         "displayName" => "--display-name",
         _ => "--" + field,
     };

@@ -31,7 +31,7 @@ public sealed class AccessWorld : IAsyncLifetime
         // Demoted: every role taken away after the account was made.
         var demoted = db.Users.Single(u => u.UserName == "demoted@example.com").Id;
         db.UserRoles.RemoveRange(db.UserRoles.Where(r => r.UserId == demoted));
-        db.Integrations.Add(new Integration { KeyId = KeyId, ProtectedSecret = "x", CreatedAt = Now });
+        db.Integrations.Add(new Integration { KeyId = KeyId, ProtectedSecret = "x", CreatedAt = Now, Applications = [Integration.EveryApplication] });
         db.Integrations.Add(new Integration { KeyId = "revoked", ProtectedSecret = "x", CreatedAt = Now, RevokedAt = Now });
         db.Candidates.Add(Candidate);
         await db.SaveChangesAsync();
@@ -135,7 +135,7 @@ public class PermissionsTests(AccessWorld world) : IClassFixture<AccessWorld>
     private async Task<Refusal?> ThroughActorAsync(PortalAction action, string caller, CancellationToken ct)
     {
         await using var db = world.Dbs.CreateDbContext();
-        if (Permissions.Allows(action, Principals.Integration)) return await Actor.CheckIntegrationAsync(db, caller, action, ct);
+        if (Permissions.Allows(action, Principals.Integration)) return await Actor.CheckIntegrationAsync(db, caller, action, "orders-api", ct);
         return (await Actor.ResolveAsync(db, caller, AccessWorld.Now, action, ct)).Refusal;
     }
 }

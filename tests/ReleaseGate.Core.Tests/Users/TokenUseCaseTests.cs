@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using ReleaseGate.Core.Users;
@@ -21,7 +22,7 @@ public sealed class TokenUseCaseTests : IAsyncLifetime
     public ValueTask DisposeAsync() => dbs.DisposeAsync();
 
     private async Task<TokenCreated> CreateAsync(string owner, int? days = null) =>
-        (await new CreateToken(dbs, time).RunAsync(owner, owner, "script", days, Ct)).Value!;
+        (await new CreateToken(dbs, time).RunAsync(owner, owner, "script", days, [TokenScopes.Read], Ct)).Value!;
 
     private async Task<DateTimeOffset?> LastUsedAsync(Guid id)
     {
@@ -73,8 +74,8 @@ public sealed class TokenUseCaseTests : IAsyncLifetime
     [Fact]
     public async Task A_person_makes_tokens_only_for_themselves_and_the_command_line_for_anyone()
     {
-        var forOther = await new CreateToken(dbs, time).RunAsync("qa@example.com", "other@example.com", "sneaky", null, Ct);
-        var byCli = await new CreateToken(dbs, time).RunAsync(Acting.CommandLine, "other@example.com", "bot", null, Ct);
+        var forOther = await new CreateToken(dbs, time).RunAsync("qa@example.com", "other@example.com", "sneaky", null, [TokenScopes.Read], Ct);
+        var byCli = await new CreateToken(dbs, time).RunAsync(Acting.CommandLine, "other@example.com", "bot", null, [TokenScopes.Read], Ct);
 
         Assert.Equal(RefusalCode.MissingRole, forOther.Refusal!.Code);
         Assert.Equal("other@example.com", (await new CheckToken(dbs, time).RunAsync(byCli.Value!.Token, Ct)).Value!.UserName);

@@ -28,6 +28,7 @@ public sealed class PortalProcess : IAsyncDisposable
         ["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost,
         ["ReleaseGate__Swarm__DockerHost"] = Infra.DockerHost,
         ["ReleaseGate__Jenkins__KeyId"] = KeyId,
+        ["ReleaseGate__Jenkins__Applications"] = "*",
         ["ReleaseGate__Jenkins__Secret"] = Secret,
         ["ReleaseGate__Smtp__PollSeconds"] = "1",
     };
@@ -93,7 +94,7 @@ public sealed class PortalProcess : IAsyncDisposable
     }
 
     /// <summary>A personal access token of an account, for the people's API.</summary>
-    public Task<string> TokenAsync(string email) => AdminAsync("create-token", "--email", email, "--name", "faults");
+    public Task<string> TokenAsync(string email) => AdminAsync("create-token", "--email", email, "--name", "faults", "--scopes", "read,sign-off,release");
 
     public async ValueTask DisposeAsync()
     {

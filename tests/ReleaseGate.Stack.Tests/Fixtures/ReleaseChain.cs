@@ -19,7 +19,7 @@ public sealed class ReleaseChain(Uri portal, string container) : IDisposable
     public async Task<string> TokenAsync(string email, string role)
     {
         await Docker.OkAsync("exec", container, "releasegate", "admin", "create-user", "--email", email, "--roles", role);
-        return await Docker.OkAsync("exec", container, "releasegate", "admin", "create-token", "--email", email, "--name", "stack-test");
+        return await Docker.OkAsync("exec", container, "releasegate", "admin", "create-token", "--email", email, "--name", "stack-test", "--scopes", "read,sign-off,release");
     }
 
     /// <summary>`releasegate.sh submit`, as a pipeline runs it, signed with the integration key; answers the candidate's id.</summary>

@@ -71,7 +71,7 @@ public class BadRequestTests(BadRequestPortal portal) : IClassFixture<BadRequest
     private static void Resign(HttpRequestMessage request, long timestamp, string body, string secret = ApiPortal.Secret)
     {
         request.Headers.Remove("X-ReleaseGate-Signature");
-        request.Headers.Add("X-ReleaseGate-Signature", ApiClient.Sign(secret, timestamp, Encoding.UTF8.GetBytes(body)));
+        request.Headers.Add("X-ReleaseGate-Signature", ApiClient.Sign(secret, timestamp, Encoding.UTF8.GetBytes(body), request.Method, request.RequestUri!.OriginalString));
     }
 
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -129,6 +129,18 @@ public class BadRequestTests(BadRequestPortal portal) : IClassFixture<BadRequest
         Header("stale timestamp", 401, "unauthorized", "X-ReleaseGate-Signature", r => Resign(r, Now - 301, BadRequestPortal.ValidBody("127.0.0.1:5001/demo/web:v2"))),
         Header("future timestamp", 401, "unauthorized", "X-ReleaseGate-Signature", r => Resign(r, Now + 301, BadRequestPortal.ValidBody("127.0.0.1:5001/demo/web:v2"))),
         Header("wrong content type", 415, "unsupported-media-type", "Content-Type", r => r.Content!.Headers.ContentType = new MediaTypeHeaderValue("text/plain")),
+        Header("content type that only starts like JSON", 415, "unsupported-media-type", "Content-Type", r => r.Content!.Headers.ContentType = new MediaTypeHeaderValue("application/jsonx")),
+        Header("JSON in another charset", 415, "unsupported-media-type", "Content-Type", r => r.Content!.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "iso-8859-1" }),
+        Header("v2 signature made for another path", 401, "unauthorized", "X-ReleaseGate-Signature", r =>
+        {
+            r.Headers.Remove("X-ReleaseGate-Signature");
+            r.Headers.Add("X-ReleaseGate-Signature", ApiClient.Sign(ApiPortal.Secret, Now, r.Content!.ReadAsByteArrayAsync().GetAwaiter().GetResult(), HttpMethod.Post, "/api/v1/builds"));
+        }),
+        Header("v1 signature from a key not allowed v1", 401, "unauthorized", "X-ReleaseGate-Signature", r =>
+        {
+            r.Headers.Remove("X-ReleaseGate-Signature");
+            r.Headers.Add("X-ReleaseGate-Signature", ApiClient.SignV1(ApiPortal.Secret, Now, r.Content!.ReadAsByteArrayAsync().GetAwaiter().GetResult()));
+        }),
         Header("no Idempotency-Key", 400, "idempotency-key-required", "Idempotency-Key", r => r.Headers.Remove("Idempotency-Key")),
         Header("Idempotency-Key too long", 400, "idempotency-key-required", "Idempotency-Key", r => { r.Headers.Remove("Idempotency-Key"); r.Headers.Add("Idempotency-Key", new string('k', 256)); }),
         Header("replay of a used key with another body", 422, "idempotency-key-reused", "Idempotency-Key", r => { r.Headers.Remove("Idempotency-Key"); r.Headers.Add("Idempotency-Key", BadRequestPortal.UsedKey); }),

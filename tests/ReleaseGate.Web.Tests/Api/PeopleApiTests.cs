@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Text.Json;
 using ReleaseGate.Core.Candidates;
@@ -61,6 +62,24 @@ public class PeopleApiTests(PeoplePortal portal) : IClassFixture<PeoplePortal>
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var errors = (await JsonOf(bad)).GetProperty("errors");
         Assert.True(errors.TryGetProperty("phase", out _) && errors.TryGetProperty("pageSize", out _));
+    }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://evil.example/\")")]
+    [InlineData("+1+cmd")]
+    [InlineData("-2+3")]
+    [InlineData("@SUM(A1)")]
+    [InlineData("\tlooks blank")]
+    public async Task An_audit_csv_cell_a_spreadsheet_would_run_as_a_formula_is_led_by_a_quote(string name)
+    {
+        var rm = await PersonAsync($"csv.rm.{name.Length}.{(int)name[0]}@example.com", Roles.ReleaseManager);
+        var (keyId, _) = await portal.Services.GetRequiredService<ReleaseGate.Web.Integrations.IntegrationSecrets>()
+            .CreateAsync(name, ["demo-web"], allowV1: false, PortalFactory.AdminEmail, Ct);
+
+        var csv = await (await rm.GetAsync("/api/v1/audit?action=integration.created&format=csv", Ct)).Content.ReadAsStringAsync(Ct);
+
+        var row = csv.Split("\r\n").Single(l => l.Contains(keyId));
+        Assert.Contains(",\"'" + name.Replace("\"", "\"\""), row);
     }
 
     [Fact]

@@ -16,6 +16,7 @@ public class KilledPortalTests : IDisposable
         ["ReleaseGate__Database__ConnectionString"] = $"Data Source={database}",
         ["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost,
         ["ReleaseGate__Jenkins__KeyId"] = ApiPortal.KeyId,
+        ["ReleaseGate__Jenkins__Applications"] = "*",
         ["ReleaseGate__Jenkins__Secret"] = ApiPortal.Secret,
         ["ReleaseGate__ApplicationsFile"] = applications,
     });

@@ -18,6 +18,7 @@ public class KilledDevelopmentDeployTests : IDisposable
         ["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost,
         ["ReleaseGate__Jenkins__KeyId"] = ApiPortal.KeyId,
         ["ReleaseGate__Jenkins__Secret"] = ApiPortal.Secret,
+        ["ReleaseGate__Jenkins__Applications"] = "*",
         ["ReleaseGate__ApplicationsFile"] = applications,
     });
 

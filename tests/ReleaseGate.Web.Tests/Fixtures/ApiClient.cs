@@ -10,7 +10,17 @@ public sealed class ApiClient(HttpClient http, string keyId, string secret, Time
 {
     public HttpClient Http => http;
 
-    public static string Sign(string secret, long timestamp, byte[] body)
+    /// <summary>v2, as scripts/jenkins/releasegate.sh signs: time, method, path, query and the body's hash, one a line.</summary>
+    public static string Sign(string secret, long timestamp, byte[] body, HttpMethod method, string target)
+    {
+        var (path, query) = target.IndexOf('?') is var q and >= 0 ? (target[..q], target[(q + 1)..]) : (target, "");
+        var signed = Encoding.UTF8.GetBytes(string.Join('\n', "v2", timestamp.ToString(CultureInfo.InvariantCulture), method.Method.ToUpperInvariant(), path, query,
+            Convert.ToHexStringLower(SHA256.HashData(body))));
+        return $"t={timestamp},v2={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed))}";
+    }
+
+    /// <summary>The older v1 (time and body only), which a key accepts only when an admin allows it.</summary>
+    public static string SignV1(string secret, long timestamp, byte[] body)
     {
         var signed = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".").Concat(body).ToArray();
         return $"t={timestamp},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed))}";
@@ -27,7 +37,7 @@ public sealed class ApiClient(HttpClient http, string keyId, string secret, Time
         }
         var now = (time ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds();
         request.Headers.Add("X-ReleaseGate-Key", keyId);
-        request.Headers.Add("X-ReleaseGate-Signature", Sign(secret, now, body));
+        request.Headers.Add("X-ReleaseGate-Signature", Sign(secret, now, body, method, path));
         if (method == HttpMethod.Post) request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
         return request;
     }

@@ -17,6 +17,7 @@ public class ApiPortal : PortalFactory
     public ApiPortal()
     {
         Settings["ReleaseGate:Jenkins:KeyId"] = KeyId;
+        Settings["ReleaseGate:Jenkins:Applications"] = "*";
         Settings["ReleaseGate:Jenkins:Secret"] = Secret;
         Settings["ReleaseGate:Smtp:Port"] = Mail.Port.ToString();
         Settings["ReleaseGate:Smtp:PollSeconds"] = "1";

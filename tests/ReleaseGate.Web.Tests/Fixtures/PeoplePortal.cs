@@ -21,10 +21,12 @@ public class PeoplePortal : ApiPortal
         return await TokenForAsync(email);
     }
 
-    public async Task<string> TokenForAsync(string email, int? days = null)
+    /// <summary>A token of the person, made as they would on their account page; by default with every scope a token of that life may have.</summary>
+    public async Task<string> TokenForAsync(string email, int? days = null, string[]? scopes = null)
     {
         using var scope = Services.CreateScope();
-        var outcome = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "tests", days);
+        scopes ??= days > ReleaseGate.Core.Access.TokenScopes.AdminMaxDays ? ReleaseGate.Core.Access.TokenScopes.Legacy : ReleaseGate.Core.Access.TokenScopes.All;
+        var outcome = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "tests", days ?? ReleaseGate.Core.Access.TokenScopes.AdminMaxDays, scopes);
         return outcome.Value?.Token ?? throw new InvalidOperationException(outcome.Refusal!.Message);
     }
 

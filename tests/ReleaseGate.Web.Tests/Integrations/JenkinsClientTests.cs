@@ -148,4 +148,57 @@ public class JenkinsClientTests : IAsyncLifetime
         var mail = (await portal.Mail.WaitForAsync(1, TimeSpan.FromSeconds(20))).Single(m => m.Subject!.Contains("build 77 failed"));
         Assert.Contains("li.lei@example.com", mail.TextBody);
     }
+
+    private Task<(int Exit, string Out, string Err)> ReportAsKeyAsync(string application, int build, string keyId, string secret) =>
+        RunAsync($"{Script} report-build --application {application} --status succeeded --build-number {build} " +
+            $"--build-url https://jenkins.example.com/job/{application}/{build}/", new() { ["RELEASEGATE_KEY_ID"] = keyId }, secret);
+
+    [Fact]
+    public async Task A_key_for_one_application_registers_it_and_is_refused_for_another()
+    {
+        await portal.SeedDemoAsync("jenkins-other");
+        var secrets = portal.Services.GetRequiredService<ReleaseGate.Web.Integrations.IntegrationSecrets>();
+        var (keyId, secret) = await secrets.CreateAsync("Jenkins of team demo", ["jenkins-demo"], allowV1: false, PortalFactory.AdminEmail, Ct);
+        var env = new Dictionary<string, string> { ["RELEASEGATE_KEY_ID"] = keyId };
+
+        var own = await RunAsync($"{Script} submit --application jenkins-demo --image 127.0.0.1:5001/demo/web:v1 " +
+            "--commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --build-number 21 --build-url https://jenkins.example.com/job/demo/21/ --submitted-by dev@example.com --print-id", env, secret);
+        var other = await RunAsync($"{Script} submit --application jenkins-other --image 127.0.0.1:5001/demo/web:v1 " +
+            "--commit 9fceb02d0ae598e95dc970b74767f19372d61af8 --build-number 22 --build-url https://jenkins.example.com/job/other/22/ --submitted-by dev@example.com", env, secret);
+        var otherBuild = await ReportAsKeyAsync("jenkins-other", 23, keyId, secret);
+
+        Assert.True(own.Exit == 0, own.Err);
+        Assert.Equal(1, other.Exit);
+        Assert.Contains("may not act for the application 'jenkins-other'", other.Err);
+        Assert.Equal(1, otherBuild.Exit);
+        Assert.Contains("HTTP 403", otherBuild.Err);
+        await using var db = portal.CreateDb();
+        Assert.False(await db.Candidates.AnyAsync(c => c.Application.Slug == "jenkins-other", Ct));
+    }
+
+    [Fact]
+    public async Task A_rotated_key_signs_with_both_secrets_until_the_previous_one_is_retired()
+    {
+        var secrets = portal.Services.GetRequiredService<ReleaseGate.Web.Integrations.IntegrationSecrets>();
+        var (keyId, oldSecret) = await secrets.CreateAsync("Jenkins", ["jenkins-demo"], allowV1: false, PortalFactory.AdminEmail, Ct);
+        await using var db = portal.CreateDb();
+        var id = await db.Integrations.Where(i => i.KeyId == keyId).Select(i => i.Id).SingleAsync(Ct);
+        Assert.True((await ReportAsKeyAsync("jenkins-demo", 31, keyId, oldSecret)).Exit == 0);
+
+        var newSecret = (await secrets.RotateAsync(id, PortalFactory.AdminEmail, Ct))!;
+        var byOld = await ReportAsKeyAsync("jenkins-demo", 32, keyId, oldSecret);
+        var byNew = await ReportAsKeyAsync("jenkins-demo", 33, keyId, newSecret);
+        var rotated = await db.Integrations.AsNoTracking().SingleAsync(i => i.Id == id, Ct);
+        Assert.True(await secrets.RetirePreviousAsync(id, PortalFactory.AdminEmail, Ct));
+        var byRetired = await ReportAsKeyAsync("jenkins-demo", 34, keyId, oldSecret);
+
+        Assert.True(byOld.Exit == 0, byOld.Err);
+        Assert.True(byNew.Exit == 0, byNew.Err);
+        Assert.NotNull(rotated.SecretLastUsedAt);
+        Assert.NotNull(rotated.PreviousSecretLastUsedAt);
+        Assert.Equal(1, byRetired.Exit);
+        Assert.Contains("signature", byRetired.Err);
+        Assert.Equal(["integration.created", "integration.secret-rotated", "integration.previous-secret-retired"],
+            await db.AuditEvents.Where(a => a.Subject == keyId).OrderBy(a => a.Sequence).Select(a => a.Action).ToListAsync(Ct));
+    }
 }

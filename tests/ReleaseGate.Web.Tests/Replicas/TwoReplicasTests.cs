@@ -34,6 +34,7 @@ public class TwoReplicasTests : IAsyncDisposable
             ["ReleaseGate__Database__ConnectionString"] = PostgresServer.ConnectionString(dbs.PostgresName!),
             ["ReleaseGate__TestEnvironment__DockerHost"] = Infra.DockerHost,
             ["ReleaseGate__Jenkins__KeyId"] = ApiPortal.KeyId,
+            ["ReleaseGate__Jenkins__Applications"] = "*",
             ["ReleaseGate__Jenkins__Secret"] = ApiPortal.Secret,
         };
         if (File.Exists(applications)) environment["ReleaseGate__ApplicationsFile"] = applications;
@@ -104,7 +105,7 @@ public class TwoReplicasTests : IAsyncDisposable
         }
         dbs.WithUser("admin@example.com", Roles.Admin);
         dbs.WithUser("qa@example.com", Roles.QA);
-        var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("admin@example.com", "admin@example.com", "replicas", null, Ct)).Value!.Token;
+        var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("admin@example.com", "admin@example.com", "replicas", null, ReleaseGate.Core.Access.TokenScopes.All, Ct)).Value!.Token;
         var (a, b) = (Start(), Start());
         await Task.WhenAll(a.ReadyAsync(Ct), b.ReadyAsync(Ct));
 
@@ -223,7 +224,7 @@ public class TwoReplicasTests : IAsyncDisposable
         }
         dbs.WithUser("rm@example.com", Roles.ReleaseManager);
         dbs.WithUser("qa@example.com", Roles.QA);
-        var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("rm@example.com", "rm@example.com", "replicas", null, Ct)).Value!.Token;
+        var token = (await new CreateToken(dbs, TimeProvider.System).RunAsync("rm@example.com", "rm@example.com", "replicas", null, ReleaseGate.Core.Access.TokenScopes.Legacy, Ct)).Value!.Token;
         var (a, first, b, second) = await StartTwoAsync($"http://127.0.0.1:{port}");
 
         using (var http = new HttpClient { BaseAddress = a.Address })

@@ -19,7 +19,7 @@ public class ReleasesApiTests
             if (!await db.Users.AnyAsync(u => u.Email == email, Ct))
                 await world.Portal.CreateUserAsync(email, role is null ? [] : [role]);
         using var scope = world.Portal.Services.CreateScope();
-        var token = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "tests", null);
+        var token = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "tests", null, ReleaseGate.Core.Access.TokenScopes.Legacy);
         var client = world.Portal.CreateClient();
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Value!.Token);
         return client;

@@ -58,6 +58,19 @@ public class ApiLimitsTests(ITestOutputHelper output)
         Assert.True(last.Headers.RetryAfter?.Delta > TimeSpan.Zero);
     }
 
+    [Fact]
+    public async Task Change_password_attempts_from_one_address_are_limited_like_sign_ins()
+    {
+        using var portal = new PortalFactory();
+        portal.Settings["ReleaseGate:Security:SignInsPerMinutePerAddress"] = "3";
+        var http = portal.CreateBrowserLikeClient();
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+            answers.Add((await http.PostAsync("/account/password", new FormUrlEncodedContent([new("Input.Current", "guess")]), TestContext.Current.CancellationToken)).StatusCode);
+        Assert.DoesNotContain(HttpStatusCode.TooManyRequests, answers.Take(3));
+        Assert.Equal(HttpStatusCode.TooManyRequests, answers[3]);
+    }
+
     [Theory]
     [InlineData("GET", "/api/v1/candidates/not-a-guid", 404, "not-found")]
     [InlineData("GET", "/api/v1/no-such-thing", 404, "not-found")]

@@ -24,7 +24,7 @@ public class ReplayTests
     public async Task A_replayed_signature_with_a_fresh_idempotency_key_is_refused_once_audited_and_remembered_across_a_restart()
     {
         var ct = TestContext.Current.CancellationToken;
-        var signature = ApiClient.Sign(ApiPortal.Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(Body));
+        var signature = ApiClient.Sign(ApiPortal.Secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Encoding.UTF8.GetBytes(Body), HttpMethod.Post, "/api/v1/builds");
         string database;
         using (var portal = new ApiPortal { KeepDatabase = true })
         {

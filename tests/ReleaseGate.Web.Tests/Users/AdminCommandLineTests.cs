@@ -18,13 +18,16 @@ public sealed class AdminCommandLineTests : IDisposable
     internal static string Program => Path.Combine(ReadmeTests.RepoRoot(), "src", "ReleaseGate.Web", "bin",
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, "net10.0", "ReleaseGate.Web.dll");
 
-    private async Task<(int Exit, string Out, string Err)> AdminAsync(params string[] args)
+    private Task<(int Exit, string Out, string Err)> AdminAsync(params string[] args) => RunAsync(portal.DatabasePath, workspace, args);
+
+    /// <summary><c>releasegate admin …</c> on the SQLite database at <paramref name="databasePath"/>.</summary>
+    internal static async Task<(int Exit, string Out, string Err)> RunAsync(string databasePath, string workspace, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [Program, "admin", .. args])
         {
             WorkingDirectory = workspace, RedirectStandardOutput = true, RedirectStandardError = true,
         };
-        start.Environment["ReleaseGate__Database__ConnectionString"] = $"Data Source={portal.DatabasePath}";
+        start.Environment["ReleaseGate__Database__ConnectionString"] = $"Data Source={databasePath}";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync(Ct);
         var stderr = process.StandardError.ReadToEndAsync(Ct);
@@ -40,7 +43,7 @@ public sealed class AdminCommandLineTests : IDisposable
 
         var user = await AdminAsync("create-user", "--email", "cli.qa@example.com", "--roles", "QA,ReleaseManager",
             "--display-name", "Cli QA", "--password-file", passwordFile);
-        var token = await AdminAsync("create-token", "--email", "cli.qa@example.com", "--name", "ci", "--expires-days", "30");
+        var token = await AdminAsync("create-token", "--email", "cli.qa@example.com", "--name", "ci", "--scopes", "read,sign-off", "--expires-days", "30");
 
         Assert.True(user.Exit == 0, user.Err);
         Assert.Equal("", user.Out);
@@ -67,7 +70,7 @@ public sealed class AdminCommandLineTests : IDisposable
     public async Task Reset_password_prints_a_new_one_and_disable_stops_the_token()
     {
         Assert.Equal(0, (await AdminAsync("create-user", "--email", "cli.leaver@example.com", "--roles", "QA")).Exit);
-        var token = (await AdminAsync("create-token", "--email", "cli.leaver@example.com", "--name", "bot")).Out.Trim();
+        var token = (await AdminAsync("create-token", "--email", "cli.leaver@example.com", "--name", "bot", "--scopes", "read")).Out.Trim();
 
         var reset = await AdminAsync("reset-password", "--email", "cli.leaver@example.com");
         var disabled = await AdminAsync("disable", "--email", "cli.leaver@example.com");
@@ -85,7 +88,7 @@ public sealed class AdminCommandLineTests : IDisposable
     {
         var missing = await AdminAsync("create-token", "--name", "ci");
         var unknownCommand = await AdminAsync("promote-everything");
-        var nobody = await AdminAsync("create-token", "--email", "nobody@example.com", "--name", "ci");
+        var nobody = await AdminAsync("create-token", "--email", "nobody@example.com", "--name", "ci", "--scopes", "read");
         var badRole = await AdminAsync("create-user", "--email", "cli.bad@example.com", "--roles", "Superuser");
 
         Assert.Equal(2, missing.Exit);

@@ -13,7 +13,7 @@ public class TokenPagesTests : ComponentTests
     private async Task<string> TokenOfAsync(string user, string name)
     {
         using var scope = Services.CreateScope();
-        return (await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(user, user, name, 30, Ct)).Value!.Token;
+        return (await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(user, user, name, 30, ReleaseGate.Core.Access.TokenScopes.Legacy, Ct)).Value!.Token;
     }
 
     [Fact]

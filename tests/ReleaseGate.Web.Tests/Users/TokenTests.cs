@@ -111,9 +111,9 @@ public class TokenTests(PeoplePortal portal) : IClassFixture<PeoplePortal>
     {
         await portal.CreateUserAsync("token.long@example.com", Roles.QA);
         using var scope = portal.Services.CreateScope();
-        var outcome = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync("token.long@example.com", "token.long@example.com", "ci", 366, Ct);
+        var outcome = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync("token.long@example.com", "token.long@example.com", "ci", 366, ReleaseGate.Core.Access.TokenScopes.Legacy, Ct);
         Assert.Equal("expiresDays", outcome.Refusal!.Field);
-        var created = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync("token.long@example.com", "token.long@example.com", "ci", null, Ct);
+        var created = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync("token.long@example.com", "token.long@example.com", "ci", null, ReleaseGate.Core.Access.TokenScopes.Legacy, Ct);
         Assert.InRange(created.Value!.ExpiresAt - DateTimeOffset.UtcNow, TimeSpan.FromDays(89.9), TimeSpan.FromDays(90));
     }
 }
