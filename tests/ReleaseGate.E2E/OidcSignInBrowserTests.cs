@@ -118,7 +118,7 @@ public class OidcSignInBrowserTests(OidcPortal portal) : IClassFixture<OidcPorta
         var page = await QaWithATabOpenAsync("chen.jie");
         string token;
         await using (var scope = portal.Services.CreateAsyncScope())
-            token = (await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync("chen.jie@example.com", "chen.jie@example.com", "ci", 30, Ct)).Value!.Token;
+            token = (await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync("chen.jie@example.com", "chen.jie@example.com", "ci", 30, ReleaseGate.Core.Access.TokenScopes.Legacy, Ct)).Value!.Token;
         using var api = new HttpClient { BaseAddress = portal.Address };
         api.DefaultRequestHeaders.Authorization = new("Bearer", token);
         Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("/api/v1/me", Ct)).StatusCode);

@@ -118,7 +118,7 @@ public class ShippedClientPortal : LivePortal
     public async Task<HttpClient> ApiAsAsync(string email)
     {
         using var scope = Services.CreateScope();
-        var outcome = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "e2e", null);
+        var outcome = await scope.ServiceProvider.GetRequiredService<CreateToken>().RunAsync(email, email, "e2e", null, ReleaseGate.Core.Access.TokenScopes.Legacy);
         var client = new HttpClient { BaseAddress = Address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", outcome.Value?.Token ?? throw new InvalidOperationException(outcome.Refusal!.Message));
         return client;

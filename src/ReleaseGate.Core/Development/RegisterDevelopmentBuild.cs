@@ -40,7 +40,7 @@ public sealed class RegisterDevelopmentBuild(
     private async Task<Outcome<DevelopmentRegistration>> RegisterAsync(DevelopmentBuild build, string integrationKeyId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if (await Actor.CheckIntegrationAsync(db, integrationKeyId, PortalAction.DeployDevelopment, ct) is { } refused) return refused;
+        if (await Actor.CheckIntegrationAsync(db, integrationKeyId, PortalAction.DeployDevelopment, build.Application, ct) is { } refused) return refused;
         var app = await db.Applications.SingleOrDefaultAsync(a => a.Slug == build.Application, ct);
         if (app is null)
             return new Refusal(RefusalCode.UnknownApplication, "application", $"There is no application '{build.Application}'.", $"没有名为 '{build.Application}' 的应用。");
