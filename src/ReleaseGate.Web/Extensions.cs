@@ -102,7 +102,9 @@ public static class Extensions
         authentication.AddIdentityCookies();
         // "Sign in with GitLab" (or any OpenID Connect provider) when ReleaseGate__Oidc__Authority is set.
         authentication.AddOidcSignIn(builder.Configuration);
-        builder.Services.AddAuthorization();
+        // Pages name a row of Core's permission table; Core decides (Security/PermissionPolicies).
+        builder.Services.AddAuthorization(Security.PermissionHandler.AddPolicies);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, Security.PermissionHandler>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleDeniedRedirect>();
         builder.Services.AddIdentityCore<PortalUser>(o =>
             {

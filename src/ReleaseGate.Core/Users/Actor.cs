@@ -21,8 +21,12 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
         nameOrEmail is not null && (string.Equals(nameOrEmail, UserName, StringComparison.OrdinalIgnoreCase)
             || (Email is not null && string.Equals(nameOrEmail, Email, StringComparison.OrdinalIgnoreCase)));
 
-    /// <summary>The enabled account named <paramref name="acting"/> holding one of <paramref name="anyRole"/>, or why not.</summary>
-    public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
+    /// <summary>The enabled account named <paramref name="acting"/>, whatever its roles: for what is a person's own (tokens, /me).</summary>
+    public static Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now, CancellationToken ct) =>
+        ResolveAsync(db, acting, now, [], ct);
+
+    // Private: the roles come from the permission table only (the overload taking a PortalAction).
+    private static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
         IReadOnlyCollection<string> anyRole, CancellationToken ct)
     {
         if (acting.IsCommandLine) return CommandLine.Allowed(anyRole);
@@ -48,6 +52,7 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
     }
 
     /// <summary>The enabled account (or the command line) if the permission table lets its roles do <paramref name="action"/>.</summary>
+    /// <remarks>The one question every use case and entry point asks before it acts or reads.</remarks>
     public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now, PortalAction action, CancellationToken ct)
     {
         var roles = Permissions.RolesFor(action);
@@ -65,8 +70,12 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
         return known ? null : new Refusal(RefusalCode.UnknownActor, "", $"The key '{keyId}' is unknown or revoked.", $"密钥 '{keyId}' 不存在或已被吊销。");
     }
 
+    /// <summary>Whether this actor's roles may do <paramref name="action"/> (for a use case with a second rule, e.g. "owner or …").</summary>
+    public bool May(PortalAction action) => IsCommandLine ? Permissions.Allows(action, Users.Roles.Admin) : Permissions.Allows(action, Roles);
+
     private static string RoleNameZh(string role) => role switch
     {
+        Users.Roles.Viewer => "只读",
         Users.Roles.QA => "QA",
         Users.Roles.ReleaseManager => "发布经理",
         Users.Roles.Admin => "管理员",

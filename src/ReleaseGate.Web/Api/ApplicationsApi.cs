@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using ReleaseGate.Core.Applications;
 
 namespace ReleaseGate.Web.Api;
@@ -14,9 +15,9 @@ public static class ApplicationsApi
     public static RouteGroupBuilder MapApplicationsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/applications", ListAsync).WithSummary("Every application with its settings and what production runs")
-            .Produces<List<ApplicationView>>().PersonCall(signedReadToo: true);
+            .Produces<List<ApplicationView>>().PersonCall(signedReadToo: true).Needs(PortalAction.ReadApplications);
         api.MapGet("/applications/{slug}", GetAsync).WithSummary("One application with its settings and what production runs")
-            .Produces<ApplicationView>().ProducesProblem(StatusCodes.Status404NotFound).PersonCall(signedReadToo: true);
+            .Produces<ApplicationView>().ProducesProblem(StatusCodes.Status404NotFound).PersonCall(signedReadToo: true).Needs(PortalAction.ReadApplications);
         return api;
     }
 

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ReleaseGate.Core.Access;
 using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Users;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Integrations;
 using ReleaseGate.Web.Settings;
@@ -23,9 +25,10 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
         return row is null ? null : System.Text.Encoding.UTF8.GetBytes(protector.Unprotect(row));
     }
 
-    /// <summary>A new integration; the returned secret is never shown again.</summary>
-    public async Task<(string KeyId, string Secret)> CreateAsync(string name, string createdBy, CancellationToken ct)
+    /// <summary>A new integration; the returned secret is never shown again. Null when the table refuses <paramref name="createdBy"/>.</summary>
+    public async Task<(string KeyId, string Secret)?> CreateAsync(string name, string createdBy, CancellationToken ct)
     {
+        if (!await MayManageAsync(createdBy, ct)) return null;
         var keyId = "rg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         await SaveAsync(keyId, name, secret, fromEnvironment: false, createdBy, ct);
@@ -35,6 +38,7 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
     /// <summary>False for an unknown or already revoked integration, and for one from the environment, which the variables govern.</summary>
     public async Task<bool> RevokeAsync(int id, string revokedBy, CancellationToken ct)
     {
+        if (!await MayManageAsync(revokedBy, ct)) return false;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var row = await db.Integrations.SingleOrDefaultAsync(i => i.Id == id && i.RevokedAt == null && !i.FromEnvironment, ct);
         if (row is null) return false;
@@ -75,6 +79,13 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
             db.AuditEvents.Add(AuditEvent.BySystem(time.GetUtcNow(), rotated ? "integration.secret-rotated" : "integration.restored", row.KeyId, "from ReleaseGate__Jenkins__Secret"));
             await db.SaveChangesAsync(ct);
         }
+    }
+
+    // The account as the database knows it now, asked of Core's table like every use case.
+    private async Task<bool> MayManageAsync(string userName, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return !(await Actor.ResolveAsync(db, userName, time.GetUtcNow(), PortalAction.ManageIntegrations, ct)).IsRefused;
     }
 
     private async Task SaveAsync(string keyId, string name, string secret, bool fromEnvironment, string actor, CancellationToken ct)

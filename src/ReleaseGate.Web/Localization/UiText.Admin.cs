@@ -6,7 +6,7 @@ public sealed partial class UiText
     private static readonly Dictionary<string, (string En, string Zh)> Admin = new()
     {
         ["Integrations"] = ("Integrations", "集成"),
-        ["NeedsRole"] = ("This page needs the {0} role. Ask an administrator to give it to you.", "此页面需要 {0} 角色。请联系管理员为您分配。"),
+        ["NeedsRole"] = ("This page needs the role {0}. Ask an administrator to give it to you.", "此页面需要 {0} 角色。请联系管理员为您分配。"),
 
         // Applications
         ["Admin.NewApplication"] = ("New application", "新建应用"),

@@ -57,7 +57,7 @@ public class IntegrationsPageTests : ComponentTests
     [Fact]
     public async Task Revoking_after_confirmation_marks_the_integration_revoked()
     {
-        var (keyId, _) = await Secrets.CreateAsync("Jenkins", "admin@example.com", Ct);
+        var (keyId, _) = (await Secrets.CreateAsync("Jenkins", "admin@example.com", Ct))!.Value;
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
 
@@ -75,7 +75,7 @@ public class IntegrationsPageTests : ComponentTests
     [Fact]
     public async Task Cancelling_the_confirmation_keeps_the_integration()
     {
-        var (keyId, _) = await Secrets.CreateAsync("Jenkins", "admin@example.com", Ct);
+        var (keyId, _) = (await Secrets.CreateAsync("Jenkins", "admin@example.com", Ct))!.Value;
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
 
