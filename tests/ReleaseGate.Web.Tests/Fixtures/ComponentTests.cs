@@ -56,7 +56,9 @@ public abstract class ComponentTests : BunitContext
     protected void SignInAs(string user, params string[] roles)
     {
         Database.WithUser(user, roles);
-        AddAuthorization().SetAuthorized(user).SetRoles(roles);
+        // Pages name rows of the table as policies: the ones these roles hold, as the portal's PermissionHandler would decide.
+        AddAuthorization().SetAuthorized(user).SetRoles(roles).SetPolicies(Enum.GetValues<ReleaseGate.Core.Access.PortalAction>()
+            .Where(a => ReleaseGate.Core.Access.Permissions.Allows(a, roles)).Select(a => a.ToString()).ToArray());
     }
 
     /// <summary>Dialogs and popovers render into these providers, as MainLayout has them.</summary>
