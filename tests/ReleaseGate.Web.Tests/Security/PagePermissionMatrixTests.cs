@@ -66,21 +66,22 @@ public class PagePermissionMatrixTests : ComponentTests, IAsyncLifetime
                 var info = (await Services.GetRequiredService<LoadSwarm>().RunAsync(Ct)).Value!.Services.Single(s => s.Service.Name == service).Service;
                 var detail = Render<ServiceDetail>(p => p.Add(x => x.Service, info).Add(x => x.UserName, user).Add(x => x.MayRemove, true));
                 await detail.InvokeAsync(() => detail.Find("#remove-confirm").Input(service));
-                // The handler's task: once it ends, Core has answered and Swarm has been told (or not).
-                await detail.Find("#remove").ClickAsync(new());
+                detail.WaitForAssertion(() => Assert.False(detail.Find("#remove").HasAttribute("disabled")));
+                // Found and clicked in one turn of the renderer; once the handler's task ends, Core has answered and Swarm has been told (or not).
+                await detail.InvokeAsync(() => detail.Find("#remove").ClickAsync(new()));
                 var exists = (await docker.Swarm.ListServicesAsync(cancellationToken: Ct)).Any(s => s.Spec!.Name == service);
                 Assert.True(exists != allowed, $"{caller}: the service {(exists ? "is still there" : "was removed")}");
                 break;
             case PortalAction.ManageApplications:
                 var edit = Render<ReleaseGate.Web.Components.Applications.ApplicationEditPage>();
                 ApplicationsPageTests.FillValid(edit, "matrix-app");
-                await edit.Find("#save-application").ClickAsync(new());
+                await edit.InvokeAsync(() => edit.Find("#save-application").ClickAsync(new()));
                 await using (var db = Database.CreateDbContext()) Assert.Equal(allowed, await db.Applications.AnyAsync(Ct));
                 break;
             case PortalAction.ManageIntegrations:
                 var page = Render<ReleaseGate.Web.Components.Integrations.IntegrationsPage>();
                 page.Find("#integration-name").Change("matrix");
-                await page.Find("#create-integration").ClickAsync(new());
+                await page.InvokeAsync(() => page.Find("#create-integration").ClickAsync(new()));
                 await using (var db = Database.CreateDbContext()) Assert.Equal(allowed, await db.Integrations.AnyAsync(Ct));
                 break;
         }
