@@ -224,6 +224,10 @@ public static class Extensions
         if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().RunAsync();
         await ApplicationsFile.SyncAtStartAsync(scope.ServiceProvider);
+        // A secret variable whose value the environment lacks would fail every deployment later: say so now, in one line.
+        if (Adapters.Secrets.EnvironmentSecrets.MissingAtStart(await db.Applications.AsNoTracking().ToListAsync(),
+                scope.ServiceProvider.GetRequiredService<ReleaseGate.Core.Applications.ISecretValues>()) is { } missing)
+            throw new Adapters.Secrets.StartRefusedException(missing);
         await scope.ServiceProvider.GetRequiredService<IntegrationSecrets>()
             .EnsureFromSettingsAsync(scope.ServiceProvider.GetRequiredService<IOptions<JenkinsSettings>>().Value, CancellationToken.None);
         if (turn is { Shared: true })

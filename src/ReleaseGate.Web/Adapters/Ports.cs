@@ -50,5 +50,7 @@ public static class Ports
         services.AddSingleton<IRolloutWatch, QuartzRolloutWatch>();
         // ...and the manager's event stream, so a look follows Swarm's report of an update's end at once.
         services.AddHostedService<SwarmEvents>();
+        // Applications: secret variables' values, read from the portal's own environment (NAME or NAME_FILE) when needed.
+        services.AddSingleton<ReleaseGate.Core.Applications.ISecretValues, Secrets.EnvironmentSecrets>();
     }
 }

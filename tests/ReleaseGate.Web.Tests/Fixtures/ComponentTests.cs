@@ -49,6 +49,7 @@ public abstract class ComponentTests : BunitContext
         Services.AddSingleton(new PortalLinks(new Uri("http://portal.example.com/")));
         Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         Services.AddSingleton<IntegrationSecrets>();
+        Services.AddSingleton<ISecretValues, ReleaseGate.Web.Adapters.Secrets.EnvironmentSecrets>();
         Services.AddScoped<ReleaseGate.Web.Security.AccountNotice>();
     }
 
