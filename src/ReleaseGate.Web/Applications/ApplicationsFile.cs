@@ -120,7 +120,14 @@ public static class ApplicationsFile
     private static string SecretsAsReferences(string text, string path, List<string> problems)
     {
         var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            return text; // broken YAML: the deserializer names its line
+        }
         var changed = false;
         void Walk(YamlNode node)
         {

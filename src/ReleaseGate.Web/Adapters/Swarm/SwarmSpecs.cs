@@ -18,7 +18,7 @@ internal static class SwarmSpecs
             {
                 Image = d.Image,
                 Env = Env(d.Spec),
-                Secrets = secrets,
+                Secrets = secrets.Count > 0 ? secrets : null,
                 StopGracePeriod = TimeSpan.FromSeconds(Math.Max(0, d.Spec.StopGracePeriodSeconds)),
             },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = TimeSpan.FromSeconds(1) },
@@ -38,7 +38,9 @@ internal static class SwarmSpecs
         if (secrets is not null)
         {
             container.Env = Env(d.Spec);
-            container.Secrets = secrets;
+            // Ours replaced (named after the service), anyone else's kept; a service without any is left as it was.
+            var kept = (container.Secrets ?? []).Where(r => r.SecretName?.StartsWith(d.Service + "_", StringComparison.Ordinal) != true).ToList();
+            if (kept.Count + secrets.Count > 0 || container.Secrets is { Count: > 0 }) container.Secrets = [.. kept, .. secrets];
         }
         current.UpdateConfig = Update(d.Policy, rollback: false);
         current.RollbackConfig = Update(d.Policy, rollback: true);
