@@ -104,7 +104,9 @@ public static class Extensions
         authentication.AddIdentityCookies();
         // "Sign in with GitLab" (or any OpenID Connect provider) when ReleaseGate__Oidc__Authority is set.
         authentication.AddOidcSignIn(builder.Configuration);
-        builder.Services.AddAuthorization();
+        // Pages name a row of Core's permission table; Core decides (Security/PermissionPolicies).
+        builder.Services.AddAuthorization(Security.PermissionHandler.AddPolicies);
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, Security.PermissionHandler>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, RoleDeniedRedirect>();
         builder.Services.AddIdentityCore<PortalUser>(o =>
             {
@@ -232,6 +234,10 @@ public static class Extensions
         if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await scope.ServiceProvider.GetRequiredService<AdminBootstrap>().RunAsync();
         await ApplicationsFile.SyncAtStartAsync(scope.ServiceProvider);
+        // A secret variable whose value the environment lacks would fail every deployment later: say so now, in one line.
+        if (Adapters.Secrets.EnvironmentSecrets.MissingAtStart(await db.Applications.AsNoTracking().ToListAsync(),
+                scope.ServiceProvider.GetRequiredService<ReleaseGate.Core.Applications.ISecretValues>()) is { } missing)
+            throw new Adapters.Secrets.StartRefusedException(missing);
         await scope.ServiceProvider.GetRequiredService<IntegrationSecrets>()
             .EnsureFromSettingsAsync(scope.ServiceProvider.GetRequiredService<IOptions<JenkinsSettings>>().Value, CancellationToken.None);
         if (turn is { Shared: true })

@@ -44,7 +44,17 @@ builder.Services.AddHealthChecks().AddReleaseGateReadiness();
 var app = builder.Build();
 
 // Migrations, roles, the first admin and the applications file, before anything is served.
-await app.PrepareDatabaseAsync();
+try
+{
+    await app.PrepareDatabaseAsync();
+}
+catch (ReleaseGate.Web.Adapters.Secrets.StartRefusedException e)
+{
+    // One clear line (a secret variable's name, never a value) and 2, as a bad setting stops the start.
+    await Console.Error.WriteLineAsync(e.Message);
+    Environment.ExitCode = 2;
+    return;
+}
 
 if (admin)
 {

@@ -25,6 +25,12 @@ public static class TokenScopes
     // Integration-only actions have no scope: no person's token may do them.
     private static readonly Dictionary<PortalAction, string?> Table = new()
     {
+        [PortalAction.ReadBoard] = Read,
+        [PortalAction.ReadApplications] = Read,
+        [PortalAction.ReadCandidates] = Read,
+        [PortalAction.ReadReleases] = Read,
+        [PortalAction.ReadSchedule] = Read,
+        [PortalAction.ReadSwarm] = Read,
         [PortalAction.Approve] = SignOff,
         [PortalAction.Reject] = SignOff,
         [PortalAction.WithdrawApproval] = SignOff,
@@ -43,6 +49,7 @@ public static class TokenScopes
         [PortalAction.ReadAudit] = Read,
         [PortalAction.RegisterCandidate] = null,
         [PortalAction.ReportBuild] = null,
+        [PortalAction.DeployDevelopment] = null,
     };
 
     /// <summary>The scope a token needs for <paramref name="action"/>; null when no token may do it (or the table misses it: closed).</summary>

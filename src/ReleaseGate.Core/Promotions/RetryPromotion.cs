@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Candidates;
@@ -13,7 +14,7 @@ public sealed class RetryPromotion(IDbContextFactory<ReleaseGateDb> dbs, IPromot
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.RetryPromotion, ct)).Refusal is { } refused) return refused;
         var c = await db.Candidates.Include(x => x.Application).SingleOrDefaultAsync(x => x.Id == candidateId, ct);
         if (c is null) return new Refusal(RefusalCode.NotFound, "", $"There is no candidate {candidateId}.", $"候选版本 {candidateId} 不存在。");
         if (c.Phase != CandidatePhase.Errored)

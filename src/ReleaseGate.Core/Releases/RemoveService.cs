@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -12,7 +13,7 @@ public sealed class RemoveService(IDbContextFactory<ReleaseGateDb> dbs, ISwarm s
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.Admin], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.RemoveService, ct)).Refusal is { } refused) return refused;
         if (!string.Equals(typedName?.Trim(), service, StringComparison.Ordinal))
             return new Refusal(RefusalCode.Invalid, "confirmation", $"Type the service's name '{service}' to confirm.", $"请输入服务名称 '{service}' 以确认。");
         try

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -23,7 +24,7 @@ public sealed class RestoreRelease(IDbContextFactory<ReleaseGateDb> dbs, ISwarm 
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.Restore, ct)).Refusal is { } refused) return refused;
         var why = reason?.Trim() ?? "";
         if (why.Length == 0)
             return new Refusal(RefusalCode.Invalid, "reason", "Say why production goes back to this release.", "请说明为什么要恢复到此发布。");

@@ -15,7 +15,7 @@ public sealed class ResumeRollout(IDbContextFactory<ReleaseGateDb> dbs, ISwarm s
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var loaded = await RolloutControl.LoadAsync(db, candidateId, actor, now, ct);
+        var loaded = await RolloutControl.LoadAsync(db, candidateId, actor, now, Access.PortalAction.ResumeRollout, ct);
         if (loaded.Refusal is { } refused) return refused;
         var (_, c, release, rollout) = loaded.Value!;
         SwarmStart sent;

@@ -16,7 +16,7 @@ public sealed class RollBackRollout(
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var loaded = await RolloutControl.LoadAsync(db, candidateId, actor, now, ct);
+        var loaded = await RolloutControl.LoadAsync(db, candidateId, actor, now, Access.PortalAction.RollBack, ct);
         if (loaded.Refusal is { } refused) return refused;
         var (_, c, release, rollout) = loaded.Value!;
         if (rollout.PreviousImage is null)

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Applications;
 using ReleaseGate.Core.Candidates;
@@ -11,9 +12,9 @@ internal static class RolloutControl
 {
     public sealed record Paused(Actor Actor, Candidate Candidate, Release Release, Rollout Rollout);
 
-    public static async Task<Outcome<Paused>> LoadAsync(ReleaseGateDb db, Guid candidateId, string actor, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Outcome<Paused>> LoadAsync(ReleaseGateDb db, Guid candidateId, string actor, DateTimeOffset now, PortalAction action, CancellationToken ct)
     {
-        var who = await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct);
+        var who = await Actor.ResolveAsync(db, actor, now, action, ct);
         if (who.Refusal is { } refused) return refused;
         var c = await db.Candidates.Include(x => x.Application).SingleOrDefaultAsync(x => x.Id == candidateId, ct);
         if (c is null) return new Refusal(RefusalCode.NotFound, "", $"There is no candidate {candidateId}.", $"候选版本 {candidateId} 不存在。");

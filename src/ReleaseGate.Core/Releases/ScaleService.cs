@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Users;
@@ -14,7 +15,7 @@ public sealed class ScaleService(IDbContextFactory<ReleaseGateDb> dbs, ISwarm sw
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager, Roles.Admin], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.Scale, ct)).Refusal is { } refused) return refused;
         if (replicas is < 0 or > MaxReplicas)
             return new Refusal(RefusalCode.Invalid, "replicas", $"must be between 0 and {MaxReplicas}.", $"副本数必须在 0 到 {MaxReplicas} 之间。");
         try

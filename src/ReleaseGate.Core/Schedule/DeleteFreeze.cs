@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -12,7 +13,7 @@ public sealed class DeleteFreeze(IDbContextFactory<ReleaseGateDb> dbs, TimeProvi
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.EditSchedule, ct)).Refusal is { } refused) return refused;
         var freeze = await db.Freezes.SingleOrDefaultAsync(f => f.Id == id, ct);
         if (freeze is null) return ScheduleRules.NotFound("freeze", "冻结期", id);
         if (freeze.DeclaredInFile) return ScheduleRules.ManagedByFile(freeze.Reason);

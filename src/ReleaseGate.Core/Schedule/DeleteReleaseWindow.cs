@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -12,7 +13,7 @@ public sealed class DeleteReleaseWindow(IDbContextFactory<ReleaseGateDb> dbs, Ti
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.EditSchedule, ct)).Refusal is { } refused) return refused;
         var window = await db.ReleaseWindows.SingleOrDefaultAsync(w => w.Id == id, ct);
         if (window is null) return ScheduleRules.NotFound("release window", "发布窗口", id);
         // The file would bring it back at the next start.

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -12,7 +13,7 @@ public sealed class IssueCalendarFeed(IDbContextFactory<ReleaseGateDb> dbs, Time
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.ReadSchedule, ct)).Refusal is { } refused) return refused;
         foreach (var old in await db.CalendarFeeds.Where(f => f.Owner == actor && f.RevokedAt == null).ToListAsync(ct))
             old.RevokedAt = now;
         var token = CalendarFeed.NewToken();

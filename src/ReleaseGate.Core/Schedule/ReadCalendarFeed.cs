@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Users;
@@ -19,7 +20,7 @@ public sealed class ReadCalendarFeed(IDbContextFactory<ReleaseGateDb> dbs, Previ
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             var owner = await db.CalendarFeeds.Where(f => f.TokenHash == hash && f.RevokedAt == null).Select(f => f.Owner).SingleOrDefaultAsync(ct);
-            if (owner is null || (await Actor.ResolveAsync(db, owner, now, [], ct)).IsRefused)
+            if (owner is null || (await Actor.ResolveAsync(db, owner, now, PortalAction.ReadSchedule, ct)).IsRefused)
                 return new Refusal(RefusalCode.NotFound, "", "There is no such calendar feed.", "没有这个日历订阅。");
         }
         return await preview.RunAsync(now, now.AddDays(Days), ct);

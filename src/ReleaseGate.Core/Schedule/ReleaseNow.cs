@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Data;
@@ -18,7 +19,7 @@ public sealed class ReleaseNow(
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.ReleaseNow, ct)).Refusal is { } refused) return refused;
         var why = reason?.Trim() ?? "";
         if (why.Length == 0)
             return ScheduleRules.Invalid([ScheduleRules.Problem("reason", "Say why this release cannot wait for its window.", "请说明为什么此次发布不能等待发布窗口。")]);

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
@@ -18,7 +19,7 @@ public sealed class SaveFreeze(IDbContextFactory<ReleaseGateDb> dbs, ICutoffCale
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.EditSchedule, ct)).Refusal is { } refused) return refused;
 
         Freeze? current = null;
         if (form.Id is { } id)

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
@@ -23,7 +24,7 @@ public sealed class SaveReleaseWindow(IDbContextFactory<ReleaseGateDb> dbs, ICut
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        if ((await Actor.ResolveAsync(db, actor, now, [Roles.ReleaseManager], ct)).Refusal is { } refused) return refused;
+        if ((await Actor.ResolveAsync(db, actor, now, PortalAction.EditSchedule, ct)).Refusal is { } refused) return refused;
 
         ReleaseWindow? current = null;
         if (form.Id is { } id)

@@ -19,10 +19,11 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
     /// <summary>SubmittedBy and commit authors hold what Jenkins sent: "Name &lt;email&gt;", an e-mail or a user name.</summary>
     public bool Is(string? person) => PersonReference.Parse(person).Names(UserName, Email);
 
-    /// <summary>The enabled account named <paramref name="acting"/> holding one of <paramref name="anyRole"/>, or why not.</summary>
-    public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
-        IReadOnlyCollection<string> anyRole, CancellationToken ct) => InScope(await ResolveRolesAsync(db, acting, now, anyRole, ct), anyRole);
+    /// <summary>The enabled account named <paramref name="acting"/>, whatever its roles: for what is a person's own (tokens, /me).</summary>
+    public static Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now, CancellationToken ct) =>
+        ResolveRolesAsync(db, acting, now, [], ct);
 
+    // Private: the roles come from the permission table only (the overload taking a PortalAction).
     private static async Task<Outcome<Actor>> ResolveRolesAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now,
         IReadOnlyCollection<string> anyRole, CancellationToken ct)
     {
@@ -48,13 +49,8 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
         return this;
     }
 
-    /// <summary>A check by roles under a token: the scope of the actions those roles are given in the table.</summary>
-    private static Outcome<Actor> InScope(Outcome<Actor> resolved, IReadOnlyCollection<string> anyRole) =>
-        resolved.Value is not null && anyRole.Count > 0 && TokenScopes.OfThisCall is { } scopes && !TokenScopes.ForRoles(anyRole).Any(scopes.Contains)
-            ? TokenScopes.Uncovered(scopes, "this action")
-            : resolved;
-
     /// <summary>The enabled account (or the command line) if the permission table lets its roles do <paramref name="action"/>.</summary>
+    /// <remarks>The one question every use case and entry point asks before it acts or reads.</remarks>
     public static async Task<Outcome<Actor>> ResolveAsync(ReleaseGateDb db, Acting acting, DateTimeOffset now, PortalAction action, CancellationToken ct)
     {
         var roles = Permissions.RolesFor(action);
@@ -69,23 +65,27 @@ public sealed record Actor(string UserId, string UserName, string? Email, IReadO
 
     /// <summary>
     /// The integration <paramref name="keyId"/>, known and not revoked, if the table lets integrations do <paramref name="action"/>
-    /// and the key speaks for <paramref name="application"/>.
+    /// and the key speaks for <paramref name="application"/> (null for a read that names no one application).
     /// </summary>
-    public static async Task<Refusal?> CheckIntegrationAsync(ReleaseGateDb db, string keyId, PortalAction action, string application, CancellationToken ct)
+    public static async Task<Refusal?> CheckIntegrationAsync(ReleaseGateDb db, string keyId, PortalAction action, string? application, CancellationToken ct)
     {
         if (!Permissions.Allows(action, Principals.Integration))
             return new Refusal(RefusalCode.MissingRole, "", $"An integration may not do this ({action}).", $"集成不能执行此操作({action})。");
         var key = await db.Set<Integration>().AsNoTracking().Where(i => i.KeyId == keyId && i.RevokedAt == null)
             .Select(i => new { i.Applications }).SingleOrDefaultAsync(ct);
         if (key is null) return new Refusal(RefusalCode.UnknownActor, "", $"The key '{keyId}' is unknown or revoked.", $"密钥 '{keyId}' 不存在或已被吊销。");
-        if (!key.Applications.Contains(Integration.EveryApplication) && !key.Applications.Contains(application))
+        if (application is not null && !key.Applications.Contains(Integration.EveryApplication) && !key.Applications.Contains(application))
             return new Refusal(RefusalCode.MissingRole, "application", $"The key '{keyId}' may not act for the application '{application}'; an admin can add it on the integrations page.",
                 $"密钥 '{keyId}' 无权代表应用 '{application}';管理员可在集成页面添加。");
         return null;
     }
 
+    /// <summary>Whether this actor's roles may do <paramref name="action"/> (for a use case with a second rule, e.g. "owner or …").</summary>
+    public bool May(PortalAction action) => IsCommandLine ? Permissions.Allows(action, Users.Roles.Admin) : Permissions.Allows(action, Roles);
+
     private static string RoleNameZh(string role) => role switch
     {
+        Users.Roles.Viewer => "只读",
         Users.Roles.QA => "QA",
         Users.Roles.ReleaseManager => "发布经理",
         Users.Roles.Admin => "管理员",

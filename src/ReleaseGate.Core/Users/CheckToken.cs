@@ -28,7 +28,7 @@ public sealed class CheckToken(IDbContextFactory<ReleaseGateDb> dbs, TimeProvide
         if (token is null || !token.IsActive(now)) return refused;
         var userName = await db.Users.Where(u => u.Id == token.UserId).Select(u => u.UserName).SingleOrDefaultAsync(ct);
         if (userName is null) return refused;
-        var owner = await Actor.ResolveAsync(db, userName, now, [], ct);
+        var owner = await Actor.ResolveAsync(db, userName, now, ct);
         if (owner.Refusal is { } ownerRefused) return ownerRefused;
 
         if (token.LastUsedAt is null || now - token.LastUsedAt >= LastUsedResolution)

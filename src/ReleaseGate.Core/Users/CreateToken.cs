@@ -20,10 +20,10 @@ public sealed class CreateToken(IDbContextFactory<ReleaseGateDb> dbs, TimeProvid
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var resolved = await Actor.ResolveAsync(db, by, now, [], ct);
+        var resolved = await Actor.ResolveAsync(db, by, now, ct);
         if (resolved.Refusal is { } refusal) return refusal;
         var actor = resolved.Value!;
-        var ownerResolved = actor.Is(ownerUserName) ? resolved : await Actor.ResolveAsync(db, ownerUserName, now, [], ct);
+        var ownerResolved = actor.Is(ownerUserName) ? resolved : await Actor.ResolveAsync(db, ownerUserName, now, ct);
         if (ownerResolved.Refusal is { } ownerRefusal) return ownerRefusal;
         var owner = ownerResolved.Value!;
         if (!actor.IsCommandLine && owner.UserId != actor.UserId)

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Data;
 
@@ -13,7 +14,7 @@ public sealed class ListTokens(IDbContextFactory<ReleaseGateDb> dbs, TimeProvide
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var resolved = await Actor.ResolveAsync(db, by, now, everyone ? [Roles.Admin] : [], ct);
+        var resolved = everyone ? await Actor.ResolveAsync(db, by, now, PortalAction.ManageUsers, ct) : await Actor.ResolveAsync(db, by, now, ct);
         if (resolved.Refusal is { } refusal) return refusal;
         var tokens = db.PersonalAccessTokens.AsNoTracking();
         if (!everyone) tokens = tokens.Where(t => t.UserId == resolved.Value!.UserId);

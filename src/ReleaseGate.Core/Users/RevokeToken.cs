@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
@@ -11,12 +12,12 @@ public sealed class RevokeToken(IDbContextFactory<ReleaseGateDb> dbs, TimeProvid
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var resolved = await Actor.ResolveAsync(db, by, now, [], ct);
+        var resolved = await Actor.ResolveAsync(db, by, now, ct);
         if (resolved.Refusal is { } refusal) return refusal;
         var actor = resolved.Value!;
         var token = await db.PersonalAccessTokens.SingleOrDefaultAsync(t => t.Id == tokenId, ct);
         if (token is null) return new Refusal(RefusalCode.NotFound, "id", "There is no such token.", "该令牌不存在。");
-        if (token.UserId != actor.UserId && !actor.Has(Roles.Admin))
+        if (token.UserId != actor.UserId && !actor.May(PortalAction.ManageUsers))
             return new Refusal(RefusalCode.MissingRole, "", "Only the token's owner or an admin can revoke it.", "只有令牌所有者或管理员可以吊销它。");
         if (token.RevokedAt is not null) return new Done();
 

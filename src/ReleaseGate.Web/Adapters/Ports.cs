@@ -57,5 +57,7 @@ public static class Ports
         // Users: the OpenID Connect provider asked again about its people (refresh grant + userinfo).
         services.AddSingleton<SignIn.OidcDirectory>();
         services.AddSingleton<IExternalDirectory>(sp => sp.GetRequiredService<SignIn.OidcDirectory>());
+        // Applications: secret variables' values, read from the portal's own environment (NAME or NAME_FILE) when needed.
+        services.AddSingleton<ReleaseGate.Core.Applications.ISecretValues, Secrets.EnvironmentSecrets>();
     }
 }

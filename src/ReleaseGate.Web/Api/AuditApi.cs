@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -19,16 +20,13 @@ public static class AuditApi
     {
         api.MapGet("/audit", ExportAsync).WithSummary($"The audit trail, newest first (at most {MaxRows} rows): format=json (default), csv or jsonl")
             .Produces<List<AuditRow>>().Produces<string>(StatusCodes.Status200OK, "text/csv", "application/jsonl")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).PersonCall();
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).PersonCall().Needs(PortalAction.ReadAudit);
         return api;
     }
 
     private static async Task<IResult> ExportAsync(HttpContext http, ListAuditEvents list)
     {
         if (PersonOrSignature.Person(http) is null) return await MeApi.PeopleOnly(http);
-        if (!http.User.IsInRole(Roles.ReleaseManager) && !http.User.IsInRole(Roles.Admin))
-            return await ApiProblems.RefuseAsync(http, StatusCodes.Status403Forbidden, "missing-role", "The request was refused.",
-                "This needs the role ReleaseManager or Admin.");
         var q = http.Request.Query;
         var errors = new Dictionary<string, string[]>();
         var format = q["format"].ToString() is { Length: > 0 } f ? f.ToLowerInvariant() : "json";

@@ -23,7 +23,8 @@ public static partial class CandidatesApi
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .SignedCall(typeof(CandidateRequest)).SignedSecurity();
+            .SignedCall(typeof(CandidateRequest)).SignedSecurity()
+            .WithMetadata(new PortalActionMetadata(Core.Access.PortalAction.RegisterCandidate)); // RegisterCandidate asks the table itself
         return api;
     }
 

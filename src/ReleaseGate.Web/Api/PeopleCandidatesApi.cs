@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Text.RegularExpressions;
 using ReleaseGate.Core.Candidates;
 using ReleaseGate.Core.Promotions;
@@ -21,19 +22,19 @@ public static partial class PeopleCandidatesApi
     public static RouteGroupBuilder MapPeopleCandidatesApi(this RouteGroupBuilder api)
     {
         api.MapGet("/candidates", ListAsync).WithSummary("Candidates, newest first, by application and phase, a page at a time")
-            .Produces<CandidatePage>().ProducesProblem(StatusCodes.Status400BadRequest).PersonCall(signedReadToo: true);
+            .Produces<CandidatePage>().ProducesProblem(StatusCodes.Status400BadRequest).PersonCall(signedReadToo: true).Needs(PortalAction.ReadCandidates);
         api.MapGet("/candidates/{id:guid}", GetAsync).WithSummary("A candidate: phase, digest, approvals and sign-offs, target window, test URL and timeline")
-            .Produces<CandidatesApi.CandidateView>().ProducesProblem(StatusCodes.Status404NotFound).PersonCall(signedReadToo: true);
+            .Produces<CandidatesApi.CandidateView>().ProducesProblem(StatusCodes.Status404NotFound).PersonCall(signedReadToo: true).Needs(PortalAction.ReadCandidates);
         api.MapPost("/candidates/{id:guid}/approvals", (Guid id, HttpContext http, SignOffCandidate s, GetCandidate g) => VoteAsync(id, http, s, g, SignOffDecision.Approve))
-            .WithSummary("Approve the digest you tested (QA)").Votes();
+            .WithSummary("Approve the digest you tested (QA)").Votes().Needs(PortalAction.Approve);
         api.MapPost("/candidates/{id:guid}/rejections", (Guid id, HttpContext http, SignOffCandidate s, GetCandidate g) => VoteAsync(id, http, s, g, SignOffDecision.Reject))
-            .WithSummary("Reject the digest you tested, saying why (QA; comment required)").Votes();
+            .WithSummary("Reject the digest you tested, saying why (QA; comment required)").Votes().Needs(PortalAction.Reject);
         api.MapDelete("/candidates/{id:guid}/approvals/me", WithdrawAsync).WithSummary("Withdraw your approval, until promotion starts")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict).PersonCall();
+            .ProducesProblem(StatusCodes.Status409Conflict).PersonCall().Needs(PortalAction.WithdrawApproval);
         api.MapPost("/candidates/{id:guid}/redeploy", RedeployAsync).WithSummary("Deploy a failed candidate to the test host again (QA, ReleaseManager)")
             .Produces(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict).PersonCall();
+            .ProducesProblem(StatusCodes.Status409Conflict).PersonCall().Needs(PortalAction.Redeploy);
         return api;
     }
 

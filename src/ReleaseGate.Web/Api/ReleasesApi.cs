@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Text.Json;
 using ReleaseGate.Core;
 using ReleaseGate.Core.Releases;
@@ -26,24 +27,24 @@ public static class ReleasesApi
                 ? (IResult)ApiAnswer.Of(200, releases.Select(r => new ReleaseJson(r.Id, r.Version, r.Digest, r.CandidateId, r.Kind, r.Outcome,
                     r.StartedAt, r.FinishedAt, r.StartedBy, r.Reason, r.Message)).ToList())
                 : await ApiProblems.RefuseAsync(http, new Refusal(RefusalCode.NotFound, "slug", $"There is no application '{slug}'.", $"应用 '{slug}' 不存在。")))
-            .WithSummary("What production ran, newest first");
-        v1.MapPost("/applications/{slug}/restore", RestoreAsync).WithSummary("Roll production back to an earlier succeeded release");
+            .WithSummary("What production ran, newest first").Needs(PortalAction.ReadReleases);
+        v1.MapPost("/applications/{slug}/restore", RestoreAsync).WithSummary("Roll production back to an earlier succeeded release").Needs(PortalAction.Restore);
         v1.MapPost("/candidates/{id:guid}/rollout/resume", async (Guid id, HttpContext http, ResumeRollout resume) =>
             await Answer(http, await resume.RunAsync(id, Actor(http), http.RequestAborted), _ => Results.Accepted($"/api/v1/candidates/{id}")))
-            .WithSummary("Resume a paused rollout");
+            .WithSummary("Resume a paused rollout").Needs(PortalAction.ResumeRollout);
         v1.MapPost("/candidates/{id:guid}/rollout/rollback", async (Guid id, HttpContext http, RollBackRollout rollBack) =>
             await Answer(http, await rollBack.RunAsync(id, Actor(http), http.RequestAborted), _ => Results.Accepted($"/api/v1/candidates/{id}")))
-            .WithSummary("Roll back a paused rollout");
+            .WithSummary("Roll back a paused rollout").Needs(PortalAction.RollBack);
         v1.MapGet("/swarm/services", async (HttpContext http, LoadSwarm load) =>
             await Answer(http, await load.RunAsync(http.RequestAborted), view => ApiAnswer.Of(200, view.Services.Select(s => new ServiceJson(
                 s.Service.Name, s.Service.Mode, s.Service.Running, s.Service.Desired, s.Service.Image, s.Standing, s.Service.UpdateState,
                 s.Service.UpdateMessage, s.Service.UpdateConfig, s.Service.Ports, s.Service.EnvNames, s.Managed)).ToList())))
-            .WithSummary("The services, like docker service ls");
+            .WithSummary("The services, like docker service ls").Needs(PortalAction.ReadSwarm);
         v1.MapGet("/swarm/services/{name}/tasks", async (string name, HttpContext http, ListServiceTasks list) =>
             await Answer(http, await list.RunAsync(name, http.RequestAborted), tasks => ApiAnswer.Of(200,
                 tasks.Select(t => new TaskJson(t.Slot, t.Node, t.Image, t.DesiredState, t.CurrentState, t.Error, t.Replaced)).ToList())))
-            .WithSummary("A service's tasks, like docker service ps");
-        v1.MapPost("/swarm/services/{name}/scale", ScaleAsync).WithSummary("Set a service's replicas");
+            .WithSummary("A service's tasks, like docker service ps").Needs(PortalAction.ReadSwarm);
+        v1.MapPost("/swarm/services/{name}/scale", ScaleAsync).WithSummary("Set a service's replicas").Needs(PortalAction.Scale);
     }
 
     private static async Task<IResult> RestoreAsync(string slug, HttpContext http, RestoreRelease restore)

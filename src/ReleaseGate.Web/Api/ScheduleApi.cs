@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -29,20 +30,20 @@ public static class ScheduleApi
         // Cookie or (soon) bearer token through the default policy; JSON bodies only, so no antiforgery token.
         // Mapped inside the people's API group: a personal access token (reads also a signature), never a cookie.
         var v1 = app.MapGroup("").WithTags("Schedule");
-        v1.MapGet("/windows", ListWindowsAsync).WithSummary("Release windows with their next cutoffs");
-        v1.MapPost("/windows", (HttpContext http, SaveReleaseWindow save) => SaveWindowAsync(http, save, null)).WithSummary("Create a release window");
-        v1.MapPut("/windows/{id:int}", (int id, HttpContext http, SaveReleaseWindow save) => SaveWindowAsync(http, save, id)).WithSummary("Change a release window");
+        v1.MapGet("/windows", ListWindowsAsync).WithSummary("Release windows with their next cutoffs").Needs(PortalAction.ReadSchedule);
+        v1.MapPost("/windows", (HttpContext http, SaveReleaseWindow save) => SaveWindowAsync(http, save, null)).WithSummary("Create a release window").Needs(PortalAction.EditSchedule);
+        v1.MapPut("/windows/{id:int}", (int id, HttpContext http, SaveReleaseWindow save) => SaveWindowAsync(http, save, id)).WithSummary("Change a release window").Needs(PortalAction.EditSchedule);
         v1.MapDelete("/windows/{id:int}", async (int id, HttpContext http, DeleteReleaseWindow delete) =>
-            Answer(http, await delete.RunAsync(id, Actor(http), http.RequestAborted), _ => Results.NoContent()));
-        v1.MapPost("/windows/{id:int}/overrides", OverrideAsync).WithSummary("Let one frozen cutoff go ahead, with a reason");
-        v1.MapGet("/freezes", ListFreezesAsync).WithSummary("Freezes not yet over");
-        v1.MapPost("/freezes", SaveFreezeAsync).WithSummary("Create a freeze");
+            Answer(http, await delete.RunAsync(id, Actor(http), http.RequestAborted), _ => Results.NoContent())).Needs(PortalAction.EditSchedule);
+        v1.MapPost("/windows/{id:int}/overrides", OverrideAsync).WithSummary("Let one frozen cutoff go ahead, with a reason").Needs(PortalAction.EditSchedule);
+        v1.MapGet("/freezes", ListFreezesAsync).WithSummary("Freezes not yet over").Needs(PortalAction.ReadSchedule);
+        v1.MapPost("/freezes", SaveFreezeAsync).WithSummary("Create a freeze").Needs(PortalAction.EditSchedule);
         v1.MapDelete("/freezes/{id:int}", async (int id, HttpContext http, DeleteFreeze delete) =>
-            Answer(http, await delete.RunAsync(id, Actor(http), http.RequestAborted), _ => Results.NoContent()));
-        v1.MapPost("/applications/{slug}/release-now", ReleaseNowAsync).WithSummary("An ad-hoc cutoff for one application");
+            Answer(http, await delete.RunAsync(id, Actor(http), http.RequestAborted), _ => Results.NoContent())).Needs(PortalAction.EditSchedule);
+        v1.MapPost("/applications/{slug}/release-now", ReleaseNowAsync).WithSummary("An ad-hoc cutoff for one application").Needs(PortalAction.ReleaseNow);
         v1.MapPost("/candidates/{id:guid}/promotion/retry", async (Guid id, HttpContext http, RetryPromotion retry) =>
             Answer(http, await retry.RunAsync(id, Actor(http), http.RequestAborted), _ => Results.Accepted($"/api/v1/candidates/{id}")))
-            .WithSummary("Retry an errored promotion");
+            .WithSummary("Retry an errored promotion").Needs(PortalAction.RetryPromotion);
     }
 
     // A signed integration may read; writes need a person, and Core refuses an integration key as an unknown user.

@@ -1,3 +1,4 @@
+using ReleaseGate.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Users;
@@ -17,10 +18,10 @@ public static class UsersApi
     {
         api.MapPost("/users", CreateAsync).WithSummary("Create an account with roles; its first password is in the answer, once (Admin)")
             .Produces<UserView>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).JsonBody(typeof(UserRequest)).PersonCall();
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status415UnsupportedMediaType).JsonBody(typeof(UserRequest)).PersonCall().Needs(PortalAction.ManageUsers);
         api.MapPut("/users/{email}", ChangeAsync).WithSummary("Set roles, disable or enable, or reset the password of an account (Admin)")
             .Produces<UserView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).JsonBody(typeof(UserChangeRequest)).PersonCall();
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).JsonBody(typeof(UserChangeRequest)).PersonCall().Needs(PortalAction.ManageUsers);
         return api;
     }
 

@@ -77,9 +77,10 @@ public static class ApplicationsFile
             .WithCaseInsensitivePropertyMatching()
             .Build();
         Document document;
+        var secretProblems = new List<string>();
         try
         {
-            document = deserializer.Deserialize<Document?>(text) ?? new Document();
+            document = deserializer.Deserialize<Document?>(SecretsAsReferences(text, path, secretProblems)) ?? new Document();
         }
         catch (YamlException e)
         {
@@ -88,7 +89,7 @@ public static class ApplicationsFile
         }
 
         var root = LoadRoot(text);
-        var problems = new List<string>();
+        var problems = secretProblems;
         for (var i = 0; i < document.Applications.Count; i++)
         {
             var app = document.Applications[i];
@@ -110,6 +111,47 @@ public static class ApplicationsFile
             Instant("freezes", i, "endsAt", f.EndsAt), f.StartCron, f.EndCron, f.TimeZone, f.Applications)).ToList();
         if (problems.Count > 0) throw new ApplicationsFileException(string.Join("\n", problems));
         return new Declared(document.Applications, windows, freezes, root);
+    }
+
+    /// <summary>
+    /// <c>NAME: { fromEnvironment: PORTAL_VAR }</c> anywhere in the file becomes the reference text a variable holds
+    /// (<see cref="SecretVariable"/>), so the variables stay a map of strings; a bad name is a problem with its line.
+    /// </summary>
+    private static string SecretsAsReferences(string text, string path, List<string> problems)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            return text; // broken YAML: the deserializer names its line
+        }
+        var changed = false;
+        void Walk(YamlNode node)
+        {
+            if (node is YamlSequenceNode list) foreach (var item in list.Children) Walk(item);
+            if (node is not YamlMappingNode map) return;
+            foreach (var (key, value) in map.Children.ToList())
+            {
+                if (value is YamlMappingNode { Children.Count: 1 } inner && inner.Children.Single() is var (k, v)
+                    && string.Equals((k as YamlScalarNode)?.Value, "fromEnvironment", StringComparison.OrdinalIgnoreCase))
+                {
+                    var name = (v as YamlScalarNode)?.Value ?? "";
+                    if (!SecretVariable.TryParse(SecretVariable.Reference(name), out _))
+                        problems.Add($"{path}:{v.Start.Line}: {(key as YamlScalarNode)?.Value}.fromEnvironment must name an environment variable (letters, digits and _), not '{name}'.");
+                    map.Children[key] = new YamlScalarNode(SecretVariable.Reference(name)) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted };
+                    changed = true;
+                }
+                else Walk(value);
+            }
+        }
+        foreach (var document in stream.Documents) Walk(document.RootNode);
+        if (!changed) return text;
+        var written = new StringWriter();
+        stream.Save(written, assignAnchors: false);
+        return written.ToString();
     }
 
     private static YamlNode? LoadRoot(string text)

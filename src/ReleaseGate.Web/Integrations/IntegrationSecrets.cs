@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using ReleaseGate.Core.Access;
 using ReleaseGate.Core.Audit;
+using ReleaseGate.Core.Users;
 using ReleaseGate.Core.Data;
 using ReleaseGate.Core.Integrations;
 using ReleaseGate.Web.Settings;
@@ -111,9 +113,10 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
     private static string NewSecret() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>A new integration for <paramref name="applications"/>; the returned secret is never shown again.</summary>
-    public async Task<(string KeyId, string Secret)> CreateAsync(string name, IReadOnlyList<string> applications, bool allowV1, string createdBy, CancellationToken ct)
+    /// <summary>A new integration for <paramref name="applications"/>; the returned secret is never shown again. Null when the table refuses <paramref name="createdBy"/>.</summary>
+    public async Task<(string KeyId, string Secret)?> CreateAsync(string name, IReadOnlyList<string> applications, bool allowV1, string createdBy, CancellationToken ct)
     {
+        if (!await MayManageAsync(createdBy, ct)) return null;
         var keyId = "rg_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = NewSecret();
         await SaveAsync(keyId, name, secret, fromEnvironment: false, [.. applications], allowV1, createdBy, ct);
@@ -123,6 +126,7 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
     /// <summary>False for an unknown or already revoked integration, and for one from the environment, which the variables govern.</summary>
     public async Task<bool> RevokeAsync(int id, string revokedBy, CancellationToken ct)
     {
+        if (!await MayManageAsync(revokedBy, ct)) return false;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var row = await db.Integrations.SingleOrDefaultAsync(i => i.Id == id && i.RevokedAt == null && !i.FromEnvironment, ct);
         if (row is null) return false;
@@ -172,6 +176,13 @@ public sealed class IntegrationSecrets(IDataProtectionProvider protection, IDbCo
             db.AuditEvents.Add(AuditEvent.BySystem(time.GetUtcNow(), rotated ? "integration.secret-rotated" : "integration.restored", row.KeyId, "from ReleaseGate__Jenkins__Secret"));
             await db.SaveChangesAsync(ct);
         }
+    }
+
+    // The account as the database knows it now, asked of Core's table like every use case.
+    private async Task<bool> MayManageAsync(string userName, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await AdminAsync(db, userName, ct) is not null;
     }
 
     private async Task SaveAsync(string keyId, string name, string secret, bool fromEnvironment, List<string> applications, bool allowV1,

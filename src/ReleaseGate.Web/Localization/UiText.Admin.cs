@@ -6,7 +6,7 @@ public sealed partial class UiText
     private static readonly Dictionary<string, (string En, string Zh)> Admin = new()
     {
         ["Integrations"] = ("Integrations", "集成"),
-        ["NeedsRole"] = ("This page needs the {0} role. Ask an administrator to give it to you.", "此页面需要 {0} 角色。请联系管理员为您分配。"),
+        ["NeedsRole"] = ("This page needs the role {0}. Ask an administrator to give it to you.", "此页面需要 {0} 角色。请联系管理员为您分配。"),
 
         // Applications
         ["Admin.NewApplication"] = ("New application", "新建应用"),
@@ -50,7 +50,11 @@ public sealed partial class UiText
         ["Admin.PublishedPort"] = ("Published port (on the test host)", "发布端口(测试主机)"),
         ["Admin.ContainerPort"] = ("Container port", "容器端口"),
         ["Admin.EnvironmentVariables"] = ("Environment variables", "环境变量"),
-        ["Admin.EnvironmentVariablesHelp"] = ("One KEY=VALUE a line", "每行一个 KEY=VALUE"),
+        ["Admin.EnvironmentVariablesHelp"] = ("One KEY=VALUE a line; a secret as KEY={ fromEnvironment: NAME } (read from the portal's environment, never shown)",
+                                             "每行一个 KEY=VALUE;机密写作 KEY={ fromEnvironment: NAME }(从门户自身的环境变量读取,从不显示)"),
+        ["Admin.SecretState"] = ("{0} ← {1}: {2}", "{0} ← {1}:{2}"),
+        ["Admin.SecretSet"] = ("set", "已设置"),
+        ["Admin.SecretMissing"] = ("missing", "缺失"),
         ["Admin.HealthPath"] = ("Health path", "健康检查路径"),
         ["Admin.HealthTimeout"] = ("Health timeout (seconds)", "健康检查超时(秒)"),
         ["Admin.Parallelism"] = ("Parallelism (0 = all at once)", "并行度(0 = 全部同时)"),

@@ -5,8 +5,8 @@ public sealed partial class UiText
     private static readonly Dictionary<string, (string En, string Zh)> UsersTexts = new()
     {
         ["Users"] = ("Users", "用户"),
-        ["Users.Intro"] = ("Accounts of the people who use the portal and their roles: QA signs off, release managers schedule releases, admins configure.",
-                            "使用本门户的人员账号及其角色:QA 负责签核,发布经理负责安排发布,管理员负责配置。"),
+        ["Users.Intro"] = ("Accounts of the people who use the portal and their roles: viewers read, QA signs off, release managers schedule releases, admins configure. An account with no role sees nothing.",
+                            "使用本门户的人员账号及其角色:只读用户可查看,QA 负责签核,发布经理负责安排发布,管理员负责配置。没有角色的账号什么也看不到。"),
         ["Users.Email"] = ("E-mail", "电子邮箱"),
         ["Users.DisplayName"] = ("Name", "姓名"),
         ["Users.Roles"] = ("Roles", "角色"),
@@ -24,6 +24,7 @@ public sealed partial class UiText
                                         "请把此密码交给本人;它只显示这一次。本人可在右上角自己的名字处修改。"),
         ["Users.Disabled.Done"] = ("{0} can no longer sign in.", "{0} 已无法登录。"),
         ["Users.Enabled.Done"] = ("{0} can sign in again.", "{0} 可以重新登录。"),
+        ["Role.Viewer"] = ("Viewer", "只读"),
         ["Role.QA"] = ("QA", "QA"),
         ["Role.ReleaseManager"] = ("Release manager", "发布经理"),
         ["Role.Admin"] = ("Admin", "管理员"),

@@ -30,7 +30,7 @@ public class PeopleApiTests(PeoplePortal portal) : IClassFixture<PeoplePortal>
                 Outcome = ReleaseOutcome.RolledBack, StartedAt = DateTimeOffset.UtcNow });
             await db.SaveChangesAsync(Ct);
         }
-        var reader = await PersonAsync("apps.reader@example.com");
+        var reader = await PersonAsync("apps.reader@example.com", Roles.Viewer);
 
         var one = await JsonOf(await reader.GetAsync($"/api/v1/applications/{c.Application.Slug}", Ct));
         var all = await JsonOf(await reader.GetAsync("/api/v1/applications", Ct));

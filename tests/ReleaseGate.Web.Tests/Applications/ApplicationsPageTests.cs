@@ -30,7 +30,7 @@ public class ApplicationsPageTests : ComponentTests
 
     private static void Fill(IRenderedComponent<ApplicationEditPage> page, string inputId, string value) => page.Find($"#{inputId}").Change(value);
 
-    private static void FillValid(IRenderedComponent<ApplicationEditPage> page, string slug = "orders-api")
+    internal static void FillValid(IRenderedComponent<ApplicationEditPage> page, string slug = "orders-api")
     {
         Fill(page, "app-slug", slug);
         Fill(page, "app-displayName", "Orders API");

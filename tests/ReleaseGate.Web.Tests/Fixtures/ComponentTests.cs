@@ -49,6 +49,7 @@ public abstract class ComponentTests : BunitContext
         Services.AddSingleton(new PortalLinks(new Uri("http://portal.example.com/")));
         Services.AddSingleton<IDataProtectionProvider>(new EphemeralDataProtectionProvider());
         Services.AddSingleton<IntegrationSecrets>();
+        Services.AddSingleton<ISecretValues, ReleaseGate.Web.Adapters.Secrets.EnvironmentSecrets>();
         Services.AddScoped<ReleaseGate.Web.Security.AccountNotice>();
     }
 
@@ -56,7 +57,9 @@ public abstract class ComponentTests : BunitContext
     protected void SignInAs(string user, params string[] roles)
     {
         Database.WithUser(user, roles);
-        AddAuthorization().SetAuthorized(user).SetRoles(roles);
+        // Pages name rows of the table as policies: the ones these roles hold, as the portal's PermissionHandler would decide.
+        AddAuthorization().SetAuthorized(user).SetRoles(roles).SetPolicies(Enum.GetValues<ReleaseGate.Core.Access.PortalAction>()
+            .Where(a => ReleaseGate.Core.Access.Permissions.Allows(a, roles)).Select(a => a.ToString()).ToArray());
     }
 
     /// <summary>Dialogs and popovers render into these providers, as MainLayout has them.</summary>

@@ -10,7 +10,8 @@ public static class DatabaseSnapshot
     // every verified signature is remembered, refused call or not (a replay must fail either way).
     private static readonly string[] Ignored = ["AuditEvents", "DataProtectionKeys", "SeenSignatures", "__EFMigrationsHistory", "sqlite_sequence"];
 
-    public static string Take(string databasePath)
+    /// <param name="ignoredColumns">Columns a call may touch without acting, e.g. a token's LastUsedAt.</param>
+    public static string Take(string databasePath, params string[] ignoredColumns)
     {
         using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
@@ -30,7 +31,8 @@ public static class DatabaseSnapshot
             text.Append("## ").AppendLine(table);
             while (reader.Read())
             {
-                for (var i = 0; i < reader.FieldCount; i++) text.Append(reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i))).Append('|');
+                for (var i = 0; i < reader.FieldCount; i++)
+                    if (!ignoredColumns.Contains(reader.GetName(i))) text.Append(reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i))).Append('|');
                 text.AppendLine();
             }
         }

@@ -60,7 +60,7 @@ public class IntegrationsPageTests : ComponentTests
     [Fact]
     public async Task Revoking_after_confirmation_marks_the_integration_revoked()
     {
-        var (keyId, _) = await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct);
+        var (keyId, _) = (await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct))!.Value;
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
 
@@ -78,7 +78,7 @@ public class IntegrationsPageTests : ComponentTests
     [Fact]
     public async Task Cancelling_the_confirmation_keeps_the_integration()
     {
-        var (keyId, _) = await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct);
+        var (keyId, _) = (await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct))!.Value;
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
 
@@ -157,7 +157,7 @@ public class IntegrationsPageTests : ComponentTests
     public async Task Rotating_shows_the_new_secret_once_and_keeps_the_previous_live_until_retired()
     {
         AddUser("admin@example.com", "Admin");
-        var (keyId, oldSecret) = await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct);
+        var (keyId, oldSecret) = (await Secrets.CreateAsync("Jenkins", ["orders-api"], false, "admin@example.com", Ct))!.Value;
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
 
@@ -183,7 +183,7 @@ public class IntegrationsPageTests : ComponentTests
     public async Task Editing_a_keys_applications_and_v1_goes_through_the_admin_check()
     {
         AddUser("admin@example.com", "Admin");
-        var (keyId, _) = await Secrets.CreateAsync("Jenkins", ["orders-api"], true, "admin@example.com", Ct);
+        var (keyId, _) = (await Secrets.CreateAsync("Jenkins", ["orders-api"], true, "admin@example.com", Ct))!.Value;
         var dialogs = RenderProviders();
         var page = Render<IntegrationsPage>();
 

@@ -158,7 +158,7 @@ public class JenkinsClientTests : IAsyncLifetime
     {
         await portal.SeedDemoAsync("jenkins-other");
         var secrets = portal.Services.GetRequiredService<ReleaseGate.Web.Integrations.IntegrationSecrets>();
-        var (keyId, secret) = await secrets.CreateAsync("Jenkins of team demo", ["jenkins-demo"], allowV1: false, PortalFactory.AdminEmail, Ct);
+        var (keyId, secret) = (await secrets.CreateAsync("Jenkins of team demo", ["jenkins-demo"], allowV1: false, PortalFactory.AdminEmail, Ct))!.Value;
         var env = new Dictionary<string, string> { ["RELEASEGATE_KEY_ID"] = keyId };
 
         var own = await RunAsync($"{Script} submit --application jenkins-demo --image 127.0.0.1:5001/demo/web:v1 " +
@@ -180,7 +180,7 @@ public class JenkinsClientTests : IAsyncLifetime
     public async Task A_rotated_key_signs_with_both_secrets_until_the_previous_one_is_retired()
     {
         var secrets = portal.Services.GetRequiredService<ReleaseGate.Web.Integrations.IntegrationSecrets>();
-        var (keyId, oldSecret) = await secrets.CreateAsync("Jenkins", ["jenkins-demo"], allowV1: false, PortalFactory.AdminEmail, Ct);
+        var (keyId, oldSecret) = (await secrets.CreateAsync("Jenkins", ["jenkins-demo"], allowV1: false, PortalFactory.AdminEmail, Ct))!.Value;
         await using var db = portal.CreateDb();
         var id = await db.Integrations.Where(i => i.KeyId == keyId).Select(i => i.Id).SingleAsync(Ct);
         Assert.True((await ReportAsKeyAsync("jenkins-demo", 31, keyId, oldSecret)).Exit == 0);

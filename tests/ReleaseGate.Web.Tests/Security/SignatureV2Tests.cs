@@ -53,7 +53,7 @@ public class SignatureV2Tests
         using var portal = new ApiPortal();
         await portal.SeedDemoAsync("sig-web");
         var secrets = portal.Services.GetRequiredService<IntegrationSecrets>();
-        var (legacyKey, legacySecret) = await secrets.CreateAsync("old Jenkins", ["sig-web"], allowV1: true, PortalFactory.AdminEmail, Ct);
+        var (legacyKey, legacySecret) = (await secrets.CreateAsync("old Jenkins", ["sig-web"], allowV1: true, PortalFactory.AdminEmail, Ct))!.Value;
         var http = portal.CreateClient();
 
         var refused = await http.SendAsync(Post("/api/v1/builds", ApiClient.SignV1(ApiPortal.Secret, Now, Bytes(Build))), Ct);

@@ -38,7 +38,7 @@ public class AdminAccessTests(PortalFactory portal) : IClassFixture<PortalFactor
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var denied = await client.GetAsync(SignIn.RedirectTarget(response), Ct);
         Assert.Equal(HttpStatusCode.OK, denied.StatusCode);
-        Assert.Contains("This page needs the Admin role", await denied.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("This page needs the role Admin.", await denied.Content.ReadAsStringAsync(Ct));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public class AdminAccessTests(PortalFactory portal) : IClassFixture<PortalFactor
         Assert.DoesNotContain("new-application", await list.Content.ReadAsStringAsync(Ct));
 
         var form = await client.GetAsync("/applications/new", Ct);
-        Assert.StartsWith("/account/denied?role=Admin", SignIn.RedirectTarget(form));
+        Assert.StartsWith("/account/denied?action=ManageApplications", SignIn.RedirectTarget(form));
     }
 
     [Fact]

@@ -9,9 +9,12 @@ namespace ReleaseGate.Web.Adapters.Docker;
 
 /// <summary>The test Docker host, through Docker.DotNet: pull by digest, replace, start, wait for health.</summary>
 public sealed class DockerTestHost(
-    IOptions<TestEnvironmentSettings> settings, IOptions<RegistriesSettings> registries, TimeProvider time, ILogger<DockerTestHost> log)
+    IOptions<TestEnvironmentSettings> settings, IOptions<RegistriesSettings> registries, TimeProvider time, ILogger<DockerTestHost> log,
+    ReleaseGate.Core.Applications.ISecretValues? secrets = null)
     : ITestHost, IDisposable
 {
+    private readonly ReleaseGate.Core.Applications.ISecretValues secretValues = secrets ?? new Secrets.EnvironmentSecrets();
+
     // Most services answer within a second: ask often at first, then back off.
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(500);
@@ -78,11 +81,15 @@ public sealed class DockerTestHost(
     public async Task<string> StartAsync(TestContainer c, CancellationToken ct)
     {
         var port = $"{c.ContainerPort}/tcp";
+        // Secret variables are read now and handed to the container only: never logged, never kept.
+        var environment = ReleaseGate.Core.Applications.SecretVariable.Resolve(c.Environment, secretValues);
+        if (environment.FirstOrDefault(kv => kv.Value is null).Key is { } missing)
+            throw new TestDeploymentException($"The secret variable {missing} reads {c.Environment[missing]} from the portal's environment, which does not set it.");
         var created = await Engine($"create {c.Name}", () => docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Name = c.Name,
             Image = c.Image,
-            Env = c.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
+            Env = environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
             Labels = new Dictionary<string, string>(c.Labels),
             ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
             HostConfig = new HostConfig

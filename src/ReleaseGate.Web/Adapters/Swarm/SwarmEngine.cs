@@ -12,8 +12,11 @@ namespace ReleaseGate.Web.Adapters.Swarm;
 /// The production Swarm through Docker.DotNet: every update sends the version it read (the engine refuses it when the
 /// service changed meanwhile) and the production registry's credentials, so workers can pull the image.
 /// </summary>
-public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<RegistriesSettings> registries) : ISwarm, IDisposable
+public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<RegistriesSettings> registries,
+    ReleaseGate.Core.Applications.ISecretValues? secrets = null) : ISwarm, IDisposable
 {
+    private readonly ReleaseGate.Core.Applications.ISecretValues secretValues = secrets ?? new Secrets.EnvironmentSecrets();
+
     // Connected on first use: a bad certificate then fails a rollout with a reason, not the portal's start.
     private readonly Lazy<DockerClient> engine = new(() => DockerEngine.Connect(settings.Value.DockerHost, settings.Value.TlsCertificatesPath));
     private DockerClient docker => engine.Value;
@@ -27,7 +30,7 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
         if (await FindAsync(d.Service, ct) is not { } current)
         {
             // First release: the service is created as `docker service create` would, from the application's settings.
-            await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = SwarmSpecs.New(d), RegistryAuth = Auth()! }, ct);
+            await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = SwarmSpecs.New(d, await SecretsAsync(d, ct)), RegistryAuth = Auth()! }, ct);
             var created = await FindAsync(d.Service, ct);
             return new SwarmStart(true, null, null, (long)(created?.Version?.Index ?? 0));
         }
@@ -38,12 +41,44 @@ public sealed class SwarmEngine(IOptions<SwarmSettings> settings, IOptions<Regis
             return new SwarmStart(false, SwarmSpecs.ImageOf(current.PreviousSpec), null, (long)(current.Version?.Index ?? 0));
         await docker.Swarm.UpdateServiceAsync(current.ID!, new ServiceUpdateParameters
         {
-            Service = SwarmSpecs.Updated(current.Spec!, d, applyEnv),
+            Service = SwarmSpecs.Updated(current.Spec!, d, applyEnv ? await SecretsAsync(d, ct) : null),
             Version = (long)(current.Version?.Index ?? 0),
             RegistryAuth = Auth()!,
         }, ct);
         return new SwarmStart(false, previousImage, current.UpdateStatus?.StartedAt is { } s ? Utc(s) : null, (long)(current.Version?.Index ?? 0));
     });
+
+    /// <summary>
+    /// The service's secret variables as Docker secrets, made on first need: named after the service, the variable and
+    /// a hash of the content, so a changed value is a new secret (Swarm secrets cannot change) and the same value is reused.
+    /// </summary>
+    private async Task<List<SecretReference>> SecretsAsync(ServiceDeployment d, CancellationToken ct)
+    {
+        var wanted = ReleaseGate.Core.Applications.SecretVariable.In(d.Spec.EnvironmentVariables).ToList();
+        if (wanted.Count == 0) return [];
+        var existing = await docker.Secrets.ListAsync(ct);
+        var references = new List<SecretReference>();
+        foreach (var (variable, environmentName) in wanted)
+        {
+            var value = secretValues.Find(environmentName)
+                ?? throw new SwarmException($"The secret variable {variable} reads {environmentName} from the portal's environment, which does not set it.");
+            var bytes = System.Text.Encoding.UTF8.GetBytes(value);
+            var name = $"{d.Service}_{variable}_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12]}";
+            if (name.Length > 64) name = name[^64..];
+            var id = existing.FirstOrDefault(x => x.Spec?.Name == name)?.ID
+                ?? (await docker.Secrets.CreateAsync(new SwarmSecretSpec
+                {
+                    Name = name, Data = bytes,
+                    Labels = new Dictionary<string, string> { ["releasegate.application"] = d.Service, ["releasegate.variable"] = variable },
+                }, ct)).ID;
+            references.Add(new SecretReference
+            {
+                SecretID = id, SecretName = name,
+                File = new SecretReferenceFileTarget { Name = variable, UID = "0", GID = "0", Mode = 292 }, // 0444
+            });
+        }
+        return references;
+    }
 
     public Task<SwarmStart> RollbackAsync(string service, string previousImage, CancellationToken ct) => Call($"roll back {service}", async () =>
     {

@@ -8,7 +8,7 @@ namespace ReleaseGate.Web.Adapters.Swarm;
 internal static class SwarmSpecs
 {
     /// <summary>A new replicated service, ports published in host mode (the routing mesh is not assumed).</summary>
-    public static ServiceSpec New(ServiceDeployment d) => new()
+    public static ServiceSpec New(ServiceDeployment d, List<SecretReference> secrets) => new()
     {
         Name = d.Service,
         Labels = Labelled(new Dictionary<string, string>(), d),
@@ -18,6 +18,7 @@ internal static class SwarmSpecs
             {
                 Image = d.Image,
                 Env = Env(d.Spec),
+                Secrets = secrets.Count > 0 ? secrets : null,
                 StopGracePeriod = TimeSpan.FromSeconds(Math.Max(0, d.Spec.StopGracePeriodSeconds)),
             },
             RestartPolicy = new SwarmRestartPolicy { Condition = "any", Delay = TimeSpan.FromSeconds(1) },
@@ -29,11 +30,18 @@ internal static class SwarmSpecs
     };
 
     /// <summary>The current spec with the new image and the application's policy; everything else stays as it is.</summary>
-    public static ServiceSpec Updated(ServiceSpec current, ServiceDeployment d, bool applyEnv)
+    /// <param name="secrets">With the environment applied: the secret variables' Docker secrets; null keeps both as they are.</param>
+    public static ServiceSpec Updated(ServiceSpec current, ServiceDeployment d, List<SecretReference>? secrets)
     {
         var container = current.TaskTemplate!.ContainerSpec!;
         container.Image = d.Image;
-        if (applyEnv) container.Env = Env(d.Spec);
+        if (secrets is not null)
+        {
+            container.Env = Env(d.Spec);
+            // Ours replaced (named after the service), anyone else's kept; a service without any is left as it was.
+            var kept = (container.Secrets ?? []).Where(r => r.SecretName?.StartsWith(d.Service + "_", StringComparison.Ordinal) != true).ToList();
+            if (kept.Count + secrets.Count > 0 || container.Secrets is { Count: > 0 }) container.Secrets = [.. kept, .. secrets];
+        }
         current.Labels = Labelled(current.Labels ?? new Dictionary<string, string>(), d); // a declared service the portal updates is its own from now on
         current.UpdateConfig = Update(d.Policy, rollback: false);
         current.RollbackConfig = Update(d.Policy, rollback: true);
@@ -66,7 +74,9 @@ internal static class SwarmSpecs
 
     public static string ImageOf(ServiceSpec? spec) => spec?.TaskTemplate?.ContainerSpec?.Image ?? "";
 
-    private static List<string> Env(SwarmServiceSpec spec) => spec.EnvironmentVariables.Select(kv => $"{kv.Key}={kv.Value}").ToList();
+    // A secret variable is a Docker secret's file, never a value in the spec: the variable names that file (NAME_FILE).
+    private static List<string> Env(SwarmServiceSpec spec) => spec.EnvironmentVariables.Select(kv =>
+        ReleaseGate.Core.Applications.SecretVariable.TryParse(kv.Value, out _) ? $"{kv.Key}_FILE=/run/secrets/{kv.Key}" : $"{kv.Key}={kv.Value}").ToList();
 
     /// <summary>"8080" or "18080:8080" (published:target), tcp, host mode.</summary>
     private static PortConfig Port(string text)

@@ -52,9 +52,8 @@ public partial class ApplicationEditPage
 
     private async Task<string?> AdminNameAsync()
     {
-        // The route already demands Admin; checked again because the action runs later, on a live circuit.
-        var user = (await AuthenticationState).User;
-        return user.IsInRole(Roles.Admin) ? user.Identity?.Name : null;
+        // The route already asks the table; the use case asks again, as the database knows the account when it acts.
+        return (await AuthenticationState).User.Identity?.Name;
     }
 
     private async Task SaveAsync()
@@ -65,7 +64,7 @@ public partial class ApplicationEditPage
         {
             if (await AdminNameAsync() is not { } admin)
             {
-                problems = new() { [""] = [L.Format("NeedsRole", Roles.Admin)] };
+                problems = new() { [""] = [L["AccessDenied"]] };
                 return;
             }
             var outcome = await SaveApplication.RunAsync(form, admin);
@@ -94,7 +93,7 @@ public partial class ApplicationEditPage
         {
             if (await AdminNameAsync() is not { } admin)
             {
-                problems = new() { [""] = [L.Format("NeedsRole", Roles.Admin)] };
+                problems = new() { [""] = [L["AccessDenied"]] };
                 return;
             }
             var outcome = await DeleteApplication.RunAsync(id, admin);
