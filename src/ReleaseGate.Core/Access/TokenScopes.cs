@@ -74,13 +74,6 @@ public static class TokenScopes
     /// <summary>Marks the rest of this call (and what it awaits) as made with a token of <paramref name="scopes"/>.</summary>
     public static void ForThisCall(IReadOnlyCollection<string> scopes) => current.Value = scopes;
 
-    /// <summary>
-    /// A use case that names roles instead of an action (it changes something): the change scopes of the actions the table
-    /// gives exactly those roles. Read is never one of them, so a read-only token cannot pass a role check.
-    /// </summary>
-    public static IReadOnlyList<string> ForRoles(IReadOnlyCollection<string> roles) =>
-        Table.Where(row => row.Value is not (null or Read) && Permissions.RolesFor(row.Key).ToHashSet().SetEquals(roles)).Select(row => row.Value!).Distinct().ToList();
-
     /// <summary>The refusal for an action the token's scopes do not cover.</summary>
     public static Refusal Uncovered(IReadOnlyCollection<string> scopes, string what) =>
         new(RefusalCode.OutOfScope, "Authorization",

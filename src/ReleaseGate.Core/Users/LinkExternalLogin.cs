@@ -18,13 +18,13 @@ public sealed class LinkExternalLogin(UserManager<PortalUser> users, ReleaseGate
         string? grant = null)
     {
         var now = time.GetUtcNow();
-        var resolved = await Actor.ResolveAsync(db, by, now, [], default);
+        var resolved = await Actor.ResolveAsync(db, by, now, default);
         if (resolved.Refusal is { } refusal) return refusal;
         var actor = resolved.Value!;
         var user = await users.FindByEmailAsync(email);
         if (user is null) return new Refusal(RefusalCode.NotFound, "email", $"There is no account {email}.", $"账号 {email} 不存在。");
         var self = !actor.IsCommandLine && actor.UserId == user.Id;
-        if (!self && !Permissions.Allows(PortalAction.ManageUsers, actor.Roles))
+        if (!self && !actor.May(PortalAction.ManageUsers))
             return new Refusal(RefusalCode.MissingRole, "", "Only the account's owner or an admin can link a provider login to it.",
                 "只有账号所有者或管理员可以为其关联身份提供方登录。");
         if (string.IsNullOrWhiteSpace(login.Subject))

@@ -21,13 +21,4 @@ public class TokenScopesTests
             Assert.False(TokenScopes.Covers(TokenScopes.All.Except([scope]).ToList(), action));
         }
     }
-
-    [Fact]
-    public void A_role_check_under_a_token_needs_the_scope_of_the_actions_given_to_those_roles()
-    {
-        Assert.Equal([TokenScopes.Release], TokenScopes.ForRoles([Roles.ReleaseManager]));
-        Assert.Equal([TokenScopes.Release], TokenScopes.ForRoles([Roles.ReleaseManager, Roles.Admin]));
-        Assert.Equal([TokenScopes.Admin], TokenScopes.ForRoles([Roles.Admin]));
-        Assert.Empty(TokenScopes.ForRoles(["NoSuchRole"]));
-    }
 }

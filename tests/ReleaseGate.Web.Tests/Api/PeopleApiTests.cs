@@ -73,8 +73,8 @@ public class PeopleApiTests(PeoplePortal portal) : IClassFixture<PeoplePortal>
     public async Task An_audit_csv_cell_a_spreadsheet_would_run_as_a_formula_is_led_by_a_quote(string name)
     {
         var rm = await PersonAsync($"csv.rm.{name.Length}.{(int)name[0]}@example.com", Roles.ReleaseManager);
-        var (keyId, _) = await portal.Services.GetRequiredService<ReleaseGate.Web.Integrations.IntegrationSecrets>()
-            .CreateAsync(name, ["demo-web"], allowV1: false, PortalFactory.AdminEmail, Ct);
+        var (keyId, _) = (await portal.Services.GetRequiredService<ReleaseGate.Web.Integrations.IntegrationSecrets>()
+            .CreateAsync(name, ["demo-web"], allowV1: false, PortalFactory.AdminEmail, Ct))!.Value;
 
         var csv = await (await rm.GetAsync("/api/v1/audit?action=integration.created&format=csv", Ct)).Content.ReadAsStringAsync(Ct);
 
