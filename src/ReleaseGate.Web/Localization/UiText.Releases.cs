@@ -42,6 +42,7 @@ public sealed partial class UiText
         ["RestoreNothingNow"] = ("nothing released", "尚未发布"),
         ["RestoreReason"] = ("Reason (required)", "原因(必填)"),
         ["RestoreConfirm"] = ("Restore", "恢复"),
+        ["RestoreOverrideFreeze"] = ("Restore despite the freeze (the reason is recorded as the override's)", "不顾冻结期仍然恢复(原因将记录为覆盖冻结的理由)"),
         ["RestoreStarted"] = ("Restoring {0}: the rollout has started.", "正在恢复 {0}:滚动更新已开始。"),
     };
 }

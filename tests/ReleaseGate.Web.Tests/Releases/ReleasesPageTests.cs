@@ -122,6 +122,36 @@ public class ReleasesPageTests : ComponentTests
     }
 
     [Fact]
+    public async Task A_freeze_holds_a_restore_from_the_dialog_until_the_release_manager_overrides_it()
+    {
+        SignInAs(Manager, Roles.ReleaseManager);
+        var frozen = await new ReleaseGate.Core.Schedule.SaveFreeze(Database, Services.GetRequiredService<ReleaseGate.Core.Schedule.ICutoffCalendar>(),
+                new ReleaseGate.Core.Schedule.ScheduleDefaults(), Time)
+            .RunAsync(new ReleaseGate.Core.Schedule.FreezeForm(null, "year-end close", Now.AddHours(-1), Now.AddDays(1), null, null, null, ["shop"]), Manager,
+                Xunit.TestContext.Current.CancellationToken);
+        Assert.False(frozen.IsRefused, frozen.Refusal?.Message);
+        var provider = RenderProviders();
+        var page = RenderPage();
+        page.Find(".release-restore").Click();
+        provider.WaitForElement("#restore-reason");
+        Assert.Empty(provider.FindAll(".restore-override")); // offered only once a freeze is in the way
+        provider.Find("#restore-reason").Change("1.2.0 breaks checkout");
+        provider.Find("#restore-confirm").Click();
+
+        provider.WaitForAssertion(() => Assert.Contains("year-end close", provider.Find("#restore-error").TextContent));
+        Assert.Empty(swarm.Calls);
+        provider.Find(".restore-override input").Change(true);
+        provider.Find("#restore-confirm").Click();
+
+        page.WaitForElement("#releases-running");
+        Assert.Single(swarm.Calls);
+        await using var db = Database.CreateDbContext();
+        var restore = await db.Releases.OrderBy(r => r.Id).LastAsync(Xunit.TestContext.Current.CancellationToken);
+        Assert.Equal(ReleaseKind.Restore, restore.Kind);
+        Assert.Contains("year-end close", restore.Reason);
+    }
+
+    [Fact]
     public void The_page_and_the_dialog_speak_chinese()
     {
         var (ui, culture) = (CultureInfo.CurrentUICulture, CultureInfo.CurrentCulture);
