@@ -15,6 +15,7 @@ namespace ReleaseGate.Core.Tests;
 public class DevelopmentDeploymentTests : IAsyncLifetime
 {
     private const string KeyId = "jenkins-1";
+    private const string BillingKeyId = "jenkins-billing";
     private static readonly string DigestA = "sha256:" + new string('a', 64), DigestB = "sha256:" + new string('b', 64);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly FakeTimeProvider time = new(DateTimeOffset.Parse("2026-12-04T10:00:00Z"));
@@ -55,17 +56,18 @@ public class DevelopmentDeploymentTests : IAsyncLifetime
         app.Development = new TestEnvironmentSpec { ContainerName = "orders-api-dev", PublishedPort = 19080 };
         db.Applications.Add(app);
         db.Applications.Add(Build.Application("billing")); // no development environment
-        db.Integrations.Add(new Integration { KeyId = KeyId, ProtectedSecret = "x", CreatedAt = time.GetUtcNow() });
+        db.Integrations.Add(new Integration { KeyId = KeyId, ProtectedSecret = "x", CreatedAt = time.GetUtcNow(), Applications = ["orders-api", "billing"] });
+        db.Integrations.Add(new Integration { KeyId = BillingKeyId, ProtectedSecret = "y", CreatedAt = time.GetUtcNow(), Applications = ["billing"] });
         await db.SaveChangesAsync(Ct);
         (registry.Tags["57"], registry.Tags["58"], registry.Tags["56"]) = (DigestA, DigestB, DigestA);
     }
 
     public async ValueTask DisposeAsync() => await dbs.DisposeAsync();
 
-    private Task<Outcome<DevelopmentRegistration>> SendAsync(int build, string app = "orders-api") =>
+    private Task<Outcome<DevelopmentRegistration>> SendAsync(int build, string app = "orders-api", string key = KeyId) =>
         new RegisterDevelopmentBuild(dbs, registry, queue, new RecordedChanges(), time).RunAsync(
             new DevelopmentBuild(app, $"127.0.0.1:5001/{app}", build.ToString(), null, "9fceb02d0ae598e95dc970b74767f19372d61af8", "develop", build,
-                $"https://jenkins.example.com/job/{app}/{build}/"), KeyId, Ct);
+                $"https://jenkins.example.com/job/{app}/{build}/"), key, Ct);
 
     private DeployDevelopment Deploy(ITestHost host) => new(dbs, host, new RecordedChanges(), time, new PortalLinks(new Uri("http://portal.example.com/")));
 
@@ -89,6 +91,17 @@ public class DevelopmentDeploymentTests : IAsyncLifetime
         Assert.Equal((58, DigestB, DevelopmentState.Queued), (current.BuildNumber, current.Digest, current.State));
         Assert.Equal([first.Deployment.Attempt, newer.Deployment.Attempt], queue.Queued); // the late one queued nothing
         Assert.False((await SendAsync(58)).Value!.Taken); // the same build again, while it has not failed
+    }
+
+    [Fact]
+    public async Task A_key_for_other_applications_cannot_send_a_develop_build()
+    {
+        var refused = await SendAsync(57, key: BillingKeyId);
+
+        Assert.Equal((RefusalCode.MissingRole, "application"), (refused.Refusal!.Code, refused.Refusal.Field));
+        Assert.Empty(queue.Queued);
+        await using var db = dbs.CreateDbContext();
+        Assert.Equal(0, await db.DevelopmentDeployments.CountAsync(Ct));
     }
 
     [Fact]
