@@ -60,7 +60,9 @@ public class PagePermissionMatrixTests : ComponentTests, IAsyncLifetime
             case PortalAction.RemoveService:
                 await docker.Swarm.CreateServiceAsync(new ServiceCreateParameters { Service = new ServiceSpec
                 {
-                    Name = service, Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 0 } },
+                    // One the portal manages: any other is read-only for everyone, whatever the table says.
+                    Name = service, Labels = new Dictionary<string, string> { [ReleaseGate.Core.Releases.SwarmLabels.Managed] = "true" },
+                    Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 0 } },
                     TaskTemplate = new TaskSpec { ContainerSpec = new ContainerSpec { Image = $"127.0.0.1:5001/demo/web@{Infra.WebV1Digest}" } },
                 } }, Ct);
                 var info = (await Services.GetRequiredService<LoadSwarm>().RunAsync(Ct)).Value!.Services.Single(s => s.Service.Name == service).Service;
@@ -81,6 +83,7 @@ public class PagePermissionMatrixTests : ComponentTests, IAsyncLifetime
             case PortalAction.ManageIntegrations:
                 var page = Render<ReleaseGate.Web.Components.Integrations.IntegrationsPage>();
                 page.Find("#integration-name").Change("matrix");
+                page.Find("#integration-applications").Change("matrix-app");
                 await page.InvokeAsync(() => page.Find("#create-integration").ClickAsync(new()));
                 await using (var db = Database.CreateDbContext()) Assert.Equal(allowed, await db.Integrations.AnyAsync(Ct));
                 break;

@@ -79,6 +79,7 @@ public class PermissionMatrixTests(MatrixPortal portal) : IClassFixture<MatrixPo
     private static Call Page(string path) => new(Entry.Page, "GET", path);
 
     private const string Build = """{"application":"no-such-app","status":"failed","buildNumber":1,"buildUrl":"https://jenkins.example.com/job/x/1/"}""";
+    private const string Development = """{"application":"no-such-app","image":"127.0.0.1:5001/no-such-app:1.0.0","commit":"9fceb02d0ae598e95dc970b74767f19372d61af8","buildNumber":1,"buildUrl":"https://jenkins.example.com/job/x/1/"}""";
     private const string Candidate = """{"application":"no-such-app","image":"127.0.0.1:5001/no-such-app:1.0.0","commit":"9fceb02d0ae598e95dc970b74767f19372d61af8","buildNumber":1,"buildUrl":"https://jenkins.example.com/job/x/1/","submittedBy":"dev@example.com"}""";
     private const string Vote = $$"""{ "digest": "{{PeoplePortal.Digest}}", "comment": "matrix" }""";
 
@@ -123,6 +124,7 @@ public class PermissionMatrixTests(MatrixPortal portal) : IClassFixture<MatrixPo
         [PortalAction.RemoveService] = [],
         [PortalAction.RegisterCandidate] = [new(Entry.Jenkins, "POST", "/api/v1/candidates", Candidate)],
         [PortalAction.ReportBuild] = [new(Entry.Jenkins, "POST", "/api/v1/builds", Build)],
+        [PortalAction.DeployDevelopment] = [new(Entry.Jenkins, "POST", "/api/v1/development-deployments", Development)],
     };
 
     private string Resolve(string template) => template
@@ -213,7 +215,7 @@ public class PermissionMatrixTests(MatrixPortal portal) : IClassFixture<MatrixPo
     }
 
     // What a call may touch without acting (a token's last use), and what the mailer does meanwhile with earlier mail.
-    private static readonly string[] Background = ["LastUsedAt", "Attempts", "NextAttemptAt", "SentAt", "LastError"];
+    private static readonly string[] Background = ["LastUsedAt", "SecretLastUsedAt", "PreviousSecretLastUsedAt", "Attempts", "NextAttemptAt", "SentAt", "LastError"];
 
     /// <summary>A refusal as each entry point answers it to each caller.</summary>
     private static bool Refused(Call call, string caller, HttpResponseMessage response) => call.Entry switch
