@@ -45,8 +45,9 @@ public class RolloutFailureTests
         var paused = await world.ReleaseAsync(bad);
         Assert.True(paused.Phase == CandidatePhase.RolloutPaused, Timeline(paused));
 
+        // The QA whose approval counted exists (SwarmWorld makes the account): a QA may not roll back.
         var refused = await world.UseAsync(sp => sp.GetRequiredService<RollBackRollout>().RunAsync(bad, "qa@example.com", Ct));
-        Assert.Equal(Core.RefusalCode.UnknownActor, refused.Refusal?.Code);
+        Assert.Equal(Core.RefusalCode.MissingRole, refused.Refusal?.Code);
         var rolledBack = await world.UseAsync(sp => sp.GetRequiredService<RollBackRollout>().RunAsync(bad, world.Rm, Ct));
         Assert.False(rolledBack.IsRefused, rolledBack.Refusal?.Message);
 
