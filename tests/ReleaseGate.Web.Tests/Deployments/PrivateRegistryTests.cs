@@ -22,8 +22,15 @@ public class PrivateRegistryTests
         var @private = new RegistryClient(http, new RegistryEndpoint(new Uri($"http://{Registry}"), User, File.ReadAllText(PasswordFile).Trim()));
         await RegistryClient.CopyAsync(staging, "demo/web", Infra.WebV1Digest, @private, "demo/web", "v1", null, Ct);
         using var docker = TestContainers.Engine();
-        try { await docker.Images.DeleteImageAsync($"{Registry}/demo/web@{Infra.WebV1Digest}", new ImageDeleteParameters(), Ct); }
-        catch (DockerImageNotFoundException) { }
+        // Under any repository of this registry: the engine finds a digest it holds under another name of the same
+        // registry (other tests push the same image there), and would then not pull at all.
+        var held = (await docker.Images.ListImagesAsync(new ImagesListParameters { All = true }, Ct))
+            .SelectMany(i => i.RepoDigests ?? []).Where(r => r.StartsWith(Registry + "/", StringComparison.Ordinal) && r.EndsWith("@" + Infra.WebV1Digest, StringComparison.Ordinal));
+        foreach (var reference in held.Append($"{Registry}/demo/web@{Infra.WebV1Digest}").Distinct())
+        {
+            try { await docker.Images.DeleteImageAsync(reference, new ImageDeleteParameters { Force = true }, Ct); }
+            catch (DockerImageNotFoundException) { }
+        }
     }
 
     /// <summary>The portal's own staging credential; the test engine's pull credential only when given (one per use, no fallback).</summary>
@@ -41,16 +48,45 @@ public class PrivateRegistryTests
         return portal;
     }
 
+    /// <summary>
+    /// An image pushed to the private registry under a new name and content (a commit adds a layer), then removed from the
+    /// engine: the engine has never pulled its manifest, so only credentials can fetch it. (The demo image's digest would
+    /// not do: an engine that once pulled a manifest pulls it again without asking the registry.)
+    /// </summary>
+    private static async Task<string> UnseenImageAsync()
+    {
+        var repository = $"nopull-{Guid.NewGuid():N}"[..18] + "/web";
+        using var docker = TestContainers.Engine();
+        await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = "127.0.0.1:5001/demo/web", Tag = Infra.WebV1Digest }, null, new Progress<JSONMessage>(), Ct);
+        var container = await docker.Containers.CreateContainerAsync(new CreateContainerParameters { Image = $"127.0.0.1:5001/demo/web@{Infra.WebV1Digest}" }, Ct);
+        string id;
+        try
+        {
+            id = (await docker.Images.CommitContainerChangesAsync(new CommitContainerChangesParameters
+                { ContainerID = container.ID, RepositoryName = $"{Registry}/{repository}", Tag = "v1" }, Ct)).ID;
+        }
+        finally
+        {
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, Ct);
+        }
+        string? error = null;
+        await docker.Images.PushImageAsync($"{Registry}/{repository}", new ImagePushParameters { Tag = "v1" },
+            new AuthConfig { Username = User, Password = File.ReadAllText(PasswordFile).Trim(), ServerAddress = Registry }, new Progress<JSONMessage>(m => error ??= m.Error?.Message), Ct);
+        Assert.Null(error);
+        await docker.Images.DeleteImageAsync(id, new ImageDeleteParameters { Force = true }, Ct);
+        return repository;
+    }
+
     [Fact]
     public async Task The_test_host_never_pulls_with_the_portals_own_staging_credential()
     {
-        await PrepareAsync();
+        var repository = await UnseenImageAsync();
         using var portal = Portal(File.ReadAllText(PasswordFile).Trim(), pullCredential: false);
         portal.Mail.Start();
-        await portal.SeedDemoAsync("private-no-pull", repository: "demo/web", stagingHost: Registry);
+        await portal.SeedDemoAsync("private-no-pull", repository: repository, stagingHost: Registry);
 
         // The portal resolves the tag with its own credential; the engine, given none for pulling, is refused by the registry.
-        var id = await portal.RegisterAsync("private-no-pull", $"{Registry}/demo/web:v1", 1);
+        var id = await portal.RegisterAsync("private-no-pull", $"{Registry}/{repository}:v1", 1);
         var candidate = await portal.WaitForPhaseAsync(id, TimeSpan.FromSeconds(90), CandidatePhase.AwaitingSignOff, CandidatePhase.DeployFailed);
 
         Assert.Equal(CandidatePhase.DeployFailed, candidate.Phase);
