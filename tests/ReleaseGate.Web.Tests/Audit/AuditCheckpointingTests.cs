@@ -1,13 +1,14 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using ReleaseGate.Core.Audit;
 using ReleaseGate.Core.Data;
 
 namespace ReleaseGate.Web.Tests;
 
-/// <summary>The last rows before a stop are anchored too: stopping the portal writes a checkpoint of the audit head.</summary>
-public class AuditCheckpointShutdownTests
+/// <summary>The running portal anchors the audit head every N rows, and the last rows before a stop too.</summary>
+public class AuditCheckpointingTests
 {
     private const string CheckpointKey = "checkpoint-key-for-the-shutdown-test-0123456789";
 
@@ -45,6 +46,28 @@ public class AuditCheckpointShutdownTests
             foreach (var file in new[] { path, path + "-wal", path + "-shm" })
                 if (File.Exists(file)) File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task Once_enough_rows_came_the_running_portal_writes_a_checkpoint_on_its_next_round()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var portal = new PortalFactory();
+        portal.Settings["ReleaseGate:Audit:CheckpointKey"] = CheckpointKey;
+        portal.Settings["ReleaseGate:Audit:CheckpointEveryRows"] = "1";
+        portal.Replace<TimeProvider>(clock);
+        await using var db = portal.CreateDb(); // started: the first admin's creation is row 1
+
+        // Each round of the clock is one check; the first may come before the service waits on it, so turn it until the row appears.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await db.AuditCheckpoints.CountAsync(ct) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no checkpoint within 30 s of rounds");
+            clock.Advance(Jobs.AuditCheckpointing.Interval);
+            await Task.Delay(50, ct);
+        }
+        Assert.Equal(await db.AuditEvents.MaxAsync(a => a.Sequence, ct), (await db.AuditCheckpoints.SingleAsync(ct)).Sequence);
     }
 
     private sealed class Contexts(DbContextOptions<ReleaseGateDb> options) : IDbContextFactory<ReleaseGateDb>
