@@ -38,6 +38,7 @@ public static class UseCases
         .AddScoped<ListApplications>()
         .AddScoped<ListAuditEvents>()
         .AddScoped<VerifyAuditChain>()
+        .AddScoped<WriteAuditCheckpoint>()
         .AddScoped<SyncDeclaredApplications>()
         .AddScoped<SaveApplication>()
         .AddScoped<DeleteApplication>()

@@ -46,6 +46,7 @@ public static class Extensions
         builder.AddSettings<Security.DataProtectionSettings>(problems);
         builder.AddSettings<Security.NetworkSettings>(problems);
         builder.AddSettings<Security.RetentionSettings>(problems);
+        builder.AddSettings<AuditSettings>(problems);
         builder.AddSettings<Observability.TelemetrySettings>(problems);
         if (problems.Count > 0) throw new InvalidSettingsException(problems);
     }
@@ -55,6 +56,7 @@ public static class Extensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddReleaseGateUseCases();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuditSettings>>().Value.ResolveKey());
         builder.Services.AddSingleton(sp => new PortalLinks(sp.GetRequiredService<IOptions<PortalSettings>>().Value.PublicUrl));
         builder.Services.AddSingleton(sp => new ScheduleDefaults(sp.GetRequiredService<IOptions<ScheduleSettings>>().Value.TimeZone));
         builder.Services.AddSingleton(sp => new SmokeCheck(sp.GetRequiredService<IOptions<SwarmSettings>>().Value.SmokeTimeoutSeconds));
@@ -203,6 +205,8 @@ public static class Extensions
         });
         builder.Services.AddSingleton<WindowTriggers>();
         builder.Services.AddHostedService<DeploymentCatchUp>();
+        // Before Quartz: hosted services stop in reverse, so the last checkpoint comes after the last job's audit row.
+        builder.Services.AddHostedService<AuditCheckpointing>();
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 

@@ -40,6 +40,7 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
     public DbSet<Rollout> Rollouts => Set<Rollout>();
     public DbSet<DevelopmentDeployment> DevelopmentDeployments => Set<DevelopmentDeployment>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Integration> Integrations => Set<Integration>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
@@ -143,6 +144,13 @@ public class ReleaseGateDb(DbContextOptions<ReleaseGateDb> options) : IdentityDb
         {
             e.HasIndex(a => a.Sequence).IsUnique();
             e.HasIndex(a => a.At);
+        });
+        model.Entity<AuditCheckpoint>(e =>
+        {
+            // One checkpoint per row: two replicas (or two stops) anchoring the same head, the second insert is refused.
+            e.HasIndex(c => c.Sequence).IsUnique();
+            e.Property(c => c.Hash).HasMaxLength(64);
+            e.Property(c => c.Mac).HasMaxLength(64);
         });
 
         model.Entity<OutboxMessage>().HasIndex(m => new { m.SentAt, m.NextAttemptAt });

@@ -18,6 +18,9 @@ public class SettingsTests
         { "ReleaseGate:Database:PasswordFile", "/nonexistent/db-password", "ReleaseGate__Database__PasswordFile" },
         { "ReleaseGate:Registries:StagingName", "http://127.0.0.1:5001", "ReleaseGate__Registries__StagingName" },
         { "ReleaseGate:Registries:ProductionName", "127.0.0.1:5002/team", "ReleaseGate__Registries__ProductionName" },
+        { "ReleaseGate:Audit:CheckpointKey", "too-short", "ReleaseGate__Audit__CheckpointKey" },
+        { "ReleaseGate:Audit:CheckpointKeyFile", "/nonexistent/checkpoint-key", "ReleaseGate__Audit__CheckpointKeyFile" },
+        { "ReleaseGate:Audit:CheckpointEveryRows", "0", "ReleaseGate__Audit__CheckpointEveryRows" },
     };
 
     [Fact]
