@@ -85,8 +85,8 @@ public sealed class GatePortal : LivePortal
         await AdminAsync("create-user", "--email", Qa, "--roles", "QA", "--password-file", passwordFile);
         await AdminAsync("create-user", "--email", Rm, "--roles", "ReleaseManager", "--password-file", passwordFile);
         File.Delete(passwordFile);
-        qaToken = await AdminAsync("create-token", "--email", Qa, "--name", "e2e");
-        rmToken = await AdminAsync("create-token", "--email", Rm, "--name", "e2e");
+        qaToken = await AdminAsync("create-token", "--email", Qa, "--name", "e2e", "--scopes", "read,sign-off");
+        rmToken = await AdminAsync("create-token", "--email", Rm, "--name", "e2e", "--scopes", "read,sign-off,release");
         Console.WriteLine($"gate portal: people and tokens ready at {took.ElapsedMilliseconds} ms");
     }
 

@@ -188,6 +188,8 @@ public class OidcSignInBrowserTests(OidcPortal portal) : IClassFixture<OidcPorta
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = email };
         Assert.True((await users.CreateAsync(user, LocalPassword)).Succeeded);
+        // A QA: an account with no role would see only "no access yet".
+        Assert.True((await users.AddToRoleAsync(user, ReleaseGate.Core.Users.Roles.QA)).Succeeded);
         return user;
     }
 }
