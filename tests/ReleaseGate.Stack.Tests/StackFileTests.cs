@@ -123,7 +123,7 @@ public partial class StackFileTests
         // as Docker merges and interpolates it. The deploy itself is PortalStackTests.
         var help = await Docker.RunAsync(["stack", "config", "--help"]);
         Assert.SkipUnless(help.Code == 0 && help.Out.Contains("compose-file"), "this docker CLI has no `stack config`");
-        var config = await Docker.RunAsync(["stack", "config", "-c", "deploy/stack.yml"], environment: new Dictionary<string, string> { ["RELEASEGATE_DOCKER_GID"] = "999" });
+        var config = await Docker.RunAsync(["stack", "config", "-c", "deploy/stack.yml"], environment: new Dictionary<string, string> { ["RELEASEGATE_DOCKER_GID"] = "999", ["RELEASEGATE_JENKINS_APPLICATIONS"] = "*" });
         Assert.True(config.Code == 0, config.Err);
         Assert.Contains("order: start-first", config.Out);
         Assert.Contains("image: releasegate/portal:latest", config.Out);
