@@ -71,13 +71,15 @@ public partial class SignOutTests
     [Fact]
     public async Task A_session_stays_signed_in_when_the_stamp_check_renews_its_cookie()
     {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         using var portal = new PortalFactory();
         portal.Settings["ReleaseGate:Security:SessionCheckSeconds"] = "1";
+        portal.Replace<TimeProvider>(clock);
         var browser = portal.CreateBrowserLikeClient();
         var first = AuthCookies(await SignIn.PostAsync(browser, PortalFactory.AdminEmail, PortalFactory.AdminPassword));
 
         // The check runs once the interval has passed since the cookie was issued: it rebuilds the principal and renews the cookie.
-        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+        clock.Advance(TimeSpan.FromSeconds(1.5));
         var renewed = await browser.GetAsync("/", Ct);
         Assert.Equal(HttpStatusCode.OK, renewed.StatusCode);
         Assert.NotEqual(first, Cookies(renewed, "releasegate.auth"));
