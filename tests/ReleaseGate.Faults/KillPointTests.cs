@@ -34,7 +34,7 @@ public class KillPointTests(ITestOutputHelper output)
         var expected = await OutcomeAsync(world, baseline, baseId);
         output.WriteLine($"seed {seed}; undisturbed chain: {expected.Phase} in {duration.TotalSeconds:0.0} s, mails: {string.Join("; ", expected.Mails.Keys)}");
         output.WriteLine($"undisturbed timeline: {world.Timeline(baseId)}");
-        Assert.Equal("Released", expected.Phase);
+        Assert.True(expected.Phase == "Released", $"the undisturbed chain ended {expected.Phase}: {expected.Why}");
         Assert.True(expected.Sound, expected.Why);
 
         var kills = new List<(string Slug, double At, string Found)>();

@@ -12,7 +12,8 @@ public sealed class AuditCheckpointing(IServiceScopeFactory scopes, AuditCheckpo
     TimeProvider time, ILogger<AuditCheckpointing> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
-    private int stopped;
+    private readonly Lock gate = new();
+    private Task? finalCheckpoint;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,8 +37,12 @@ public sealed class AuditCheckpointing(IServiceScopeFactory scopes, AuditCheckpo
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        // The host may be stopped twice (by whoever stops it and by the entry point's own Run): one final checkpoint is enough.
-        if (key.IsSet && Interlocked.Exchange(ref stopped, 1) == 0) await WriteAsync(1, cancellationToken);
+        if (!key.IsSet) return;
+        // The host may be stopped twice at once (by whoever stops it and by the entry point's own Run): one final checkpoint is
+        // enough, but every stop waits for it, or the second would return while the first still writes and the host is disposed.
+        Task write;
+        lock (gate) write = finalCheckpoint ??= WriteAsync(1, cancellationToken);
+        await write.WaitAsync(cancellationToken);
     }
 
     private async Task WriteAsync(int minimumRows, CancellationToken ct)

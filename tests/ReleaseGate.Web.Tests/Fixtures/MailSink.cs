@@ -18,11 +18,27 @@ public sealed class MailSink : IAsyncDisposable
     public int Port { get; } = FreePort();
     public ConcurrentQueue<MimeMessage> Received { get; } = new();
 
+    // Below the kernel's ephemeral range (32768+): a port the kernel handed out there (bind to 0) is free only for that
+    // moment; an outgoing connection or another bind-to-0 may take it before a test container publishes it much later.
+    // Each process starts at its own random place and walks on, so concurrent test processes rarely try the same port.
+    private const int FirstPort = 20000, PortCount = 12000;
+    private static int nextPort = Random.Shared.Next(PortCount);
+
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var tries = 0; ; tries++)
+        {
+            var port = FirstPort + (int)((uint)Interlocked.Increment(ref nextPort) % PortCount);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Any, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) when (tries < PortCount)
+            {
+            }
+        }
     }
 
     public MailSink Start()
